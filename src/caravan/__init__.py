@@ -1,0 +1,1 @@
+"""Caravan: the platform health partnerships run on."""

@@ -1,0 +1,72 @@
+"""Writing the audit trail. Services call these inside their transaction."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models
+
+from . import context
+from .models import AuditEvent
+
+Action = AuditEvent.Action
+
+
+def _plain(value):
+    """Turn a field value into something JSON keeps exactly."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
+    """The current values of `fields`, ready to compare with a later snapshot."""
+    return {f: _plain(getattr(instance, f)) for f in fields}
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [before, after]} for the fields whose value changed."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    organisation=None,
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Append one audit event; who and from where come from the request context."""
+    ctx = context.current()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:255]
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=actor_obj,
+        actor_label=(actor_obj.get_username() if actor_obj else "")[:150],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:255],
+        organisation=organisation,
+        changes=changes or {},
+        ip=ctx.ip,
+        request_id=ctx.request_id,
+    )
+
+
+def record_read(*, actor, obj: models.Model, organisation=None) -> AuditEvent:
+    """Reads of records marked sensitive (patient data) leave an event too."""
+    return record(actor=actor, action=Action.READ, obj=obj, organisation=organisation)

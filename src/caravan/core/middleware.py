@@ -1,0 +1,96 @@
+"""Request-wide behaviour: upload limit, language fallback, session lifetime, audit context."""
+
+import secrets
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from . import context
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+class UploadLimitMiddleware:
+    """Answer 413 before any view reads a body larger than the configured limit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.CARAVAN_MAX_UPLOAD_BYTES:
+            limit_mb = settings.CARAVAN_MAX_UPLOAD_BYTES // (1024 * 1024)
+            return HttpResponse(
+                _("The upload is larger than the limit of %(limit)s MB.") % {"limit": limit_mb},
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+class LanguageFallbackMiddleware:
+    """An unknown language in the cookie or a ?lang= parameter falls back to English."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        wanted = request.GET.get("lang")
+        if wanted is not None:
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = wanted.lower() if wanted.lower() in SUPPORTED else "en"
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie is not None and cookie.lower() not in SUPPORTED:
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return self.get_response(request)
+
+
+class SessionTimeoutMiddleware:
+    """End a session after 30 idle minutes, and 12 hours after login whatever the activity.
+
+    Django's cookie age alone slides with every write, so the absolute limit is
+    kept here from the moment of login.
+    """
+
+    LAST_SEEN = "caravan_last_seen"
+    STARTED = "caravan_started"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            session = request.session
+            last = session.get(self.LAST_SEEN)
+            started = session.setdefault(self.STARTED, now)
+            if (last is not None and now - last > settings.CARAVAN_SESSION_IDLE_SECONDS) or (
+                now - started > settings.SESSION_COOKIE_AGE
+            ):
+                logout(request)
+            elif last is None or now - last > 60:
+                # Write at most once a minute so a busy page does not rewrite the session row each time.
+                session[self.LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class RequestContextMiddleware:
+    """Bind the client address and a request id for the audit trail."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = context.bind(
+            context.RequestContext(ip=request.META.get("REMOTE_ADDR") or None, request_id=secrets.token_hex(8))
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            context.unbind(token)
