@@ -26,3 +26,13 @@ class BootstrapFormMixin:
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"id_{name}_error"
+
+
+def apply_errors(form: forms.Form, exc) -> None:
+    """Show an ApplicationError's field messages on the form (unknown fields go to the top)."""
+    if not exc.fields:
+        form.add_error(None, str(exc.message))
+        return
+    for field, errors in exc.fields.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)

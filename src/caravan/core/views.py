@@ -22,6 +22,7 @@ from caravan.registry.selectors import network_summary_for_user
 from . import audit, selectors, services
 from .errors import ApplicationError, NotFound
 from .forms import AuditFilterForm, LoginForm, OtpForm, TokenForm
+from .forms_widgets import apply_errors
 from .middleware import SessionTimeoutMiddleware
 from .pagination import page_of
 
@@ -114,9 +115,7 @@ def security(request):
                 messages.success(request, _("Two-factor login is off."))
                 return redirect("core:security")
         except ApplicationError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            apply_errors(form, exc)
     qr_svg = None
     if pending is not None:
         qr_svg = segno.make(pending.config_url, micro=False).svg_inline(scale=4)
@@ -135,9 +134,7 @@ def token_list(request):
             _token, new_secret = services.api_token_create(by=request.user, name=form.cleaned_data["name"])
             form = TokenForm()
         except ApplicationError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            apply_errors(form, exc)
     return render(request, "core/tokens.html", {
         "tokens": selectors.api_tokens_of(user=request.user), "form": form, "new_secret": new_secret,
         "breadcrumbs": [{"label": _("Home"), "url": "/"}, {"label": _("API tokens")}],
