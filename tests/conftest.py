@@ -17,7 +17,8 @@ from caravan.core.models import Membership, Network, Organisation, Profile
 from caravan.core.roles import Role
 from caravan.core.text import search_blob
 from caravan.core.tree import tree_save_path
-from caravan.registry.models import Facility, Practitioner, Region, Specialty
+from caravan.registry.models import Equipment, Facility, Practitioner, Region, Specialty
+from caravan.registry.vocab import seed_vocabularies
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -81,6 +82,8 @@ def _user(username, org=None, role=None, **flags):
 
 @pytest.fixture
 def cast(db) -> Cast:
+    # Transactional tests (the browser ones) flush the seeded lists; put them back.
+    seed_vocabularies(Specialty, Equipment)
     network = Network.objects.create(code="shandong-haibei", name="Shandong–Haibei")
     other = Network.objects.create(code="mazandaran", name="Mazandaran international")
     L = Region.Level

@@ -63,3 +63,11 @@ EQUIPMENT = {
     "pacs": _("PACS workstation"),
     "oxygen_plant": _("Oxygen plant"),
 }
+
+
+def seed_vocabularies(specialty_model, equipment_model) -> None:
+    """Make sure every controlled-list row exists (the migration and the tests both call this)."""
+    for code, label in SPECIALTIES.items():
+        specialty_model.objects.get_or_create(code=code, defaults={"name": str(label)})
+    for code, label in EQUIPMENT.items():
+        equipment_model.objects.get_or_create(code=code, defaults={"name": str(label)})

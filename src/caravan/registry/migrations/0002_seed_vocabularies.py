@@ -4,14 +4,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from caravan.registry.vocab import EQUIPMENT, SPECIALTIES
+    from caravan.registry.vocab import seed_vocabularies
 
-    Specialty = apps.get_model("registry", "Specialty")
-    Equipment = apps.get_model("registry", "Equipment")
-    for code, label in SPECIALTIES.items():
-        Specialty.objects.get_or_create(code=code, defaults={"name": str(label)})
-    for code, label in EQUIPMENT.items():
-        Equipment.objects.get_or_create(code=code, defaults={"name": str(label)})
+    seed_vocabularies(apps.get_model("registry", "Specialty"), apps.get_model("registry", "Equipment"))
 
 
 class Migration(migrations.Migration):
