@@ -80,6 +80,11 @@ def _user(username, org=None, role=None, **flags):
     return user
 
 
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     # Transactional tests (the browser ones) flush the seeded lists; put them back.
