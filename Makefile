@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 TEST_STAMP := $(VENV)/.test-installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run serve install install-test messages test test-sqlite test-postgres test-e2e lint check ci bench clean demo
+.PHONY: makemessages run serve install install-test messages test test-sqlite test-postgres test-e2e lint check ci bench clean demo
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ $(TEST_STAMP): $(STAMP)
 	touch $(TEST_STAMP)
 
 install-test: $(TEST_STAMP)
+
+## Extract UI strings into the seven catalogues (needs GNU gettext: apt-get install gettext).
+makemessages: install
+	cd src/caravan && ../../$(BIN)/caravan makemessages --no-obsolete --no-location -l en -l zh_Hans -l fa -l ru -l kk -l vi -l hi --ignore 'demo/*' -v 0
 
 ## Compile translations with Babel (no GNU gettext needed on a fresh machine).
 messages: $(STAMP)
