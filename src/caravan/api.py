@@ -45,7 +45,15 @@ def _schema_message(err: dict) -> str:
     ctx = err.get("ctx") or {}
     if kind == "missing":
         return _("This field is required.")
-    if kind in {"int_parsing", "int_type", "float_parsing", "decimal_parsing"}:
+    if kind == "extra_forbidden":
+        return _("This field is not known.")
+    if kind == "string_type":
+        return _("Enter text.")
+    if kind in {"list_type", "set_type", "tuple_type"}:
+        return _("Enter a list.")
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return _("Send an object with named fields.")
+    if kind in {"int_parsing", "int_type", "float_parsing", "float_type", "decimal_parsing", "decimal_type"}:
         return _("Enter a number.")
     if kind in {"greater_than_equal", "greater_than"}:
         return _("Must be at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
@@ -74,8 +82,19 @@ def on_404(request, exc):
     return _error(request, 404, "not_found", _("Not found."))
 
 
+# django-ninja's session auth raises this HttpError when the CSRF token is missing or wrong...
+_NINJA_CSRF_FAILURE = "CSRF check Failed"
+# ...and this one (followed by the parser's reason when DEBUG is on) for a body it cannot parse.
+_NINJA_BODY_FAILURE = "Cannot parse request body"
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if exc.status_code == 403 and str(exc) == _NINJA_CSRF_FAILURE:
+        return _error(request, 403, "csrf_failed",
+                      _("The CSRF token is missing or wrong; reload the page and try again."))
+    if exc.status_code == 400 and str(exc).startswith(_NINJA_BODY_FAILURE):
+        return _error(request, 400, "bad_body", _("The request body is not valid JSON."))
     return _error(request, exc.status_code, "error", str(exc))
 
 

@@ -1,9 +1,12 @@
 """Core API: who am I, and personal tokens."""
 
-from ninja import Router, Schema
+from datetime import datetime
+
+from ninja import Query, Router, Schema, Status
 
 from . import selectors, services
 from .access import access_for
+from .api_pagination import PageQuery, page_of, paginate
 
 router = Router(tags=["account"])
 
@@ -45,7 +48,8 @@ class TokenOut(Schema):
     id: int
     name: str
     prefix: str
-    created_at: str
+    created_at: datetime
+    last_used_at: datetime | None
     revoked: bool
 
 
@@ -54,24 +58,24 @@ class TokenCreatedOut(TokenOut):
 
 
 def _token_out(token) -> dict:
-    return {"id": token.pk, "name": token.name, "prefix": token.prefix,
-            "created_at": token.created_at.isoformat(), "revoked": token.revoked_at is not None}
+    return {"id": token.pk, "name": token.name, "prefix": token.prefix, "created_at": token.created_at,
+            "last_used_at": token.last_used_at, "revoked": token.revoked_at is not None}
 
 
-@router.get("/tokens", response=list[TokenOut], summary="Your personal API tokens")
-def token_list(request):
-    return [_token_out(t) for t in selectors.api_tokens_of(user=request.auth)]
+@router.get("/tokens", response=page_of(TokenOut), summary="Your personal API tokens, newest first")
+def token_list(request, query: Query[PageQuery]):
+    return paginate(selectors.api_tokens_of(user=request.auth), query, row=_token_out)
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Issue a personal API token (the secret is shown once)")
 def token_create(request, payload: TokenIn):
     token, secret = services.api_token_create(by=request.auth, name=payload.name)
-    return 201, {**_token_out(token), "secret": secret}
+    return Status(201, {**_token_out(token), "secret": secret})
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of your tokens")
 def token_revoke(request, token_id: int):
     services.api_token_revoke(by=request.auth, token_id=token_id)
-    return 204, None
+    return Status(204, None)
 
 

@@ -112,6 +112,18 @@ def facility_editable_by(*, user, facility: Facility) -> bool:
     return access_for(user).can_edit_organisation(facility.organisation)
 
 
+def department_get_for_user(*, user, pk: int) -> Department:
+    """One department of a facility the user may see, with its facility and organisation, or NotFound."""
+    department = (
+        Department.objects.select_related("facility__organisation", "specialty")
+        .filter(pk=pk, facility__in=facility_list_for_user(user=user).values("pk"))
+        .first()
+    )
+    if department is None:
+        raise NotFound()
+    return department
+
+
 # ---------------------------------------------------------------- practitioners
 
 
@@ -189,23 +201,41 @@ def region_get(*, user, pk: int) -> Region:
 
 
 def region_ids_counting_toward(region: Region, on: date) -> list[int]:
-    """Regions whose rows count toward `region` on day `on`.
+    """Regions whose rows count toward `region` on day `on`, sorted by id.
 
-    Its own subtree as valid that day, plus the subtrees of regions merged into
-    it on or before that day. A region merged away counts for itself only before
-    its merge date.
+    Its own subtree as it stands that day, plus whatever was merged on or before
+    that day into a region counted so (followed through chains of merges). A
+    region merged away by then no longer counts where it sits in the tree, and
+    neither does its subtree: from its merge date they count toward the
+    successor. An empty list when `region` itself is not valid that day.
+    Two queries per region followed (the start and each merged one).
     """
     if not region.is_valid_on(on):
         return []
     ids: set[int] = set()
-    frontier = [region]
+    followed: set[int] = set()
+    frontier = [(region.pk, region.path)]
     while frontier:
-        node = frontier.pop()
-        rows = Region.objects.filter(path__startswith=node.path).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=on) | Q(merged_into__isnull=False, pk=node.pk)
-        ).values_list("id", flat=True)
-        ids.update(rows)
-        frontier.extend(Region.objects.filter(merged_into=node, valid_to__lte=on))
+        node_id, node_path = frontier.pop()
+        followed.add(node_id)
+        rows = list(
+            Region.objects.filter(path__startswith=node_path).values_list("id", "path", "valid_to", "merged_into_id")
+        )
+        ended = {pk: (path, merged) for pk, path, valid_to, merged in rows
+                 if pk != node_id and valid_to is not None and valid_to <= on}
+        moved_paths = [path for path, merged in ended.values() if merged is not None]
+        counted = {
+            pk for pk, path, _valid_to, _merged in rows
+            if pk not in ended and not any(path.startswith(p) for p in moved_paths)
+        }
+        ids |= counted
+        # Regions merged (by that day) into one just counted follow it, wherever they sit in the tree.
+        absorbed = Region.objects.filter(merged_into__path__startswith=node_path, valid_to__lte=on).values_list(
+            "id", "path", "merged_into_id"
+        )
+        frontier.extend(
+            (pk, path) for pk, path, into in absorbed if into in ids and pk not in followed and pk not in ids
+        )
     return sorted(ids)
 
 
@@ -258,7 +288,12 @@ class NetworkSummary:
 
 
 def network_summary_for_user(*, user) -> NetworkSummary:
-    """Counts for the home page, over what the user can see (five queries)."""
+    """Counts for the home page, over what the user can see (five queries once the user's access is loaded).
+
+    Anonymous visitors see nothing, not even the shared reference data, and cost no query.
+    """
+    if not access_for(user).is_authenticated:
+        return NetworkSummary(countries=0, regions=0, facilities=0, practitioners=0, techniques=0)
     facilities = facility_list_for_user(user=user)
     regions = Region.objects.exclude(level=Region.Level.COUNTRY)
     return NetworkSummary(
