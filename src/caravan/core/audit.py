@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from . import context
@@ -26,8 +27,21 @@ def _plain(value):
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
-    """The current values of `fields`, ready to compare with a later snapshot."""
-    return {f: _plain(getattr(instance, f)) for f in fields}
+    """The current values of `fields`, ready to compare with a later snapshot.
+
+    A foreign key is kept as the related id, read from its column so that taking
+    a snapshot never loads the related row.
+    """
+    return {f: _plain(getattr(instance, _attname(instance, f))) for f in fields}
+
+
+def _attname(instance: models.Model, name: str) -> str:
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    forward_key = field.concrete and (field.many_to_one or field.one_to_one)
+    return field.attname if forward_key else name
 
 
 def diff(before: dict, after: dict) -> dict:

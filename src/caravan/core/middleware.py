@@ -6,6 +6,8 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import context
@@ -24,13 +26,15 @@ class UploadLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.CARAVAN_MAX_UPLOAD_BYTES:
-            limit_mb = settings.CARAVAN_MAX_UPLOAD_BYTES // (1024 * 1024)
-            return HttpResponse(
-                _("The upload is larger than the limit of %(limit)s MB.") % {"limit": limit_mb},
-                status=413,
-                content_type="text/plain; charset=utf-8",
-            )
+        limit = settings.CARAVAN_MAX_UPLOAD_BYTES
+        if length > limit:
+            # Refused before the session or the view is reached, so nothing is read or saved. The
+            # locale middleware has not run yet, so the reader's language is looked up here.
+            with translation.override(translation.get_language_from_request(request)):
+                message = _("The upload is too large: %(size)s were sent and the limit is %(limit)s.") % {
+                    "size": filesizeformat(length), "limit": filesizeformat(limit),
+                }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 
@@ -41,12 +45,15 @@ class LanguageFallbackMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        name = settings.LANGUAGE_COOKIE_NAME
         wanted = request.GET.get("lang")
         if wanted is not None:
-            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = wanted.lower() if wanted.lower() in SUPPORTED else "en"
-        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if cookie is not None and cookie.lower() not in SUPPORTED:
-            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = "en"
+            request.COOKIES[name] = wanted
+        cookie = request.COOKIES.get(name)
+        if cookie is not None:
+            # Without this, an unknown cookie would fall through to the browser's Accept-Language.
+            cookie = cookie.strip().lower()
+            request.COOKIES[name] = cookie if cookie in SUPPORTED else settings.LANGUAGE_CODE
         return self.get_response(request)
 
 
@@ -59,6 +66,7 @@ class SessionTimeoutMiddleware:
 
     LAST_SEEN = "caravan_last_seen"
     STARTED = "caravan_started"
+    ENDED = "caravan_session_ended"  # tells the login page to say why the user is back there
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -74,6 +82,7 @@ class SessionTimeoutMiddleware:
                 now - started > settings.SESSION_COOKIE_AGE
             ):
                 logout(request)
+                request.session[self.ENDED] = True
             elif last is None or now - last > 60:
                 # Write at most once a minute so a busy page does not rewrite the session row each time.
                 session[self.LAST_SEEN] = now

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import access_for
 from .errors import NotFound
@@ -54,3 +55,19 @@ def api_tokens_of(*, user) -> QuerySet[ApiToken]:
     if not access_for(user).is_authenticated:
         raise NotFound()
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+@dataclass(frozen=True)
+class TwoFactorState:
+    confirmed: bool
+    pending: TOTPDevice | None
+
+
+def two_factor_state_of(*, user) -> TwoFactorState:
+    """Whether the user's two-factor login is on, and the authenticator still being set up (one query)."""
+    if not access_for(user).is_authenticated:
+        raise NotFound()
+    devices = list(TOTPDevice.objects.filter(user=user).order_by("pk"))
+    confirmed = any(d.confirmed for d in devices)
+    pending = None if confirmed else next((d for d in devices if not d.confirmed), None)
+    return TwoFactorState(confirmed=confirmed, pending=pending)

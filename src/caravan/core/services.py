@@ -1,6 +1,8 @@
 """Writes for accounts: users and memberships, API tokens, two-factor devices."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,8 @@ def organisation_upsert(*, by, code: str, name: str, kind: str, parent: Organisa
     """Create or update an organisation by its code (node administrators, and the demo loader)."""
     if by is not None and not access_for(by).is_node_admin:
         raise PermissionDenied()
+    # The stored parent, locked: a caller's copy may carry a path that has since moved.
+    parent = Organisation.objects.select_for_update().get(pk=parent.pk) if parent is not None else None
     org = Organisation.objects.filter(code=code).first()
     created = org is None
     org = org or Organisation(code=code)
@@ -45,8 +49,18 @@ def user_create(*, by, username: str, password: str, display_name: str = "", ema
     """Create a user with a hashed password and a profile."""
     if by is not None and not access_for(by).has_role(Role.ADMIN):
         raise PermissionDenied()
-    if User.objects.filter(username=username).exists():
+    username = (username or "").strip()
+    if not username:
+        raise ValidationFailed.field("username", _("Enter a username."), code="required")
+    try:
+        User._meta.get_field(User.USERNAME_FIELD).run_validators(username)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(code="bad_username", fields={"username": exc.messages}) from None
+    # Names that differ only in case are refused too: people cannot tell "Ali" and "ali" apart.
+    if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed.field("username", _("This username is taken."), code="duplicate_username")
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationFailed.field("language", _("This language is not available."), code="unknown_language")
     user = User.objects.create_user(username=username, password=password, email=email)
     Profile.objects.create(user=user, display_name=display_name, language=language)
     audit.record(actor=by, action=audit.Action.CREATE, obj=user, changes={"username": [None, username]})
@@ -90,7 +104,9 @@ def api_token_create(*, by, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, by, token_id: int) -> ApiToken:
-    """Revoke one of the user's own tokens."""
+    """Revoke one of the user's own active tokens; anyone else's, or a revoked one, is NotFound."""
+    if not access_for(by).is_authenticated:
+        raise NotFound()
     token = ApiToken.objects.select_for_update().filter(pk=token_id, user=by, revoked_at__isnull=True).first()
     if token is None:
         raise NotFound()
@@ -100,34 +116,81 @@ def api_token_revoke(*, by, token_id: int) -> ApiToken:
     return token
 
 
+def _require_signed_in(user) -> None:
+    if not access_for(user).is_authenticated:
+        raise PermissionDenied()
+
+
+def _matching_device(devices: list[TOTPDevice], token: str) -> TOTPDevice:
+    """The device that accepts `token`, refusing while django-otp throttles every device.
+
+    Called outside the service's transaction on purpose: a wrong code increments
+    the device's failure counter, and that must stay saved when the service then
+    raises, or the throttling would never take effect.
+    """
+    token = (token or "").strip()
+    allowed = [d for d in devices if d.verify_is_allowed()[0]]
+    if devices and not allowed:
+        raise ValidationFailed.field(
+            "token", _("Too many wrong codes; wait a minute and try again."), code="throttled"
+        )
+    if token.isdigit():
+        for device in allowed:
+            if device.verify_token(token):
+                return device
+    raise ValidationFailed.field(
+        "token", _("This code is not valid; check your phone's clock and try again."), code="bad_token"
+    )
+
+
+def totp_login_verify(*, user, token: str) -> TOTPDevice | None:
+    """The user's confirmed device that accepts `token` at login, or None.
+
+    A wrong code counts toward django-otp's throttling of the device, so codes
+    cannot be guessed one after another.
+    """
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"))
+    try:
+        return _matching_device(devices, token)
+    except ValidationFailed:
+        return None
+
+
 @transaction.atomic
 def totp_device_start(*, by) -> TOTPDevice:
     """Create an unconfirmed TOTP device for the user (replacing any unconfirmed one)."""
+    _require_signed_in(by)
     TOTPDevice.objects.filter(user=by, confirmed=False).delete()
     return TOTPDevice.objects.create(user=by, name="authenticator", confirmed=False)
 
 
-@transaction.atomic
 def totp_device_confirm(*, by, token: str) -> TOTPDevice:
-    """Confirm the pending device with a code from the app; from then on login asks for a code."""
+    """Confirm the pending device with a code from the app; from then on login asks for a code.
+
+    Wrong codes count toward django-otp's throttling of the device.
+    """
+    _require_signed_in(by)
     device = TOTPDevice.objects.filter(user=by, confirmed=False).first()
     if device is None:
         raise ValidationFailed.field("token", _("Start the set-up again: no pending authenticator."), code="no_device")
-    if not (token or "").strip().isdigit() or not device.verify_token(token.strip()):
-        raise ValidationFailed.field("token", _("This code is not valid; check your phone's clock and try again."), code="bad_token")
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    audit.record(actor=by, action=audit.Action.SECURITY, obj=by, changes={"two_factor": [False, True]})
+    _matching_device([device], token)
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit.record(actor=by, action=audit.Action.SECURITY, obj=by, changes={"two_factor": [False, True]})
     return device
 
 
-@transaction.atomic
 def totp_device_remove(*, by, token: str) -> None:
-    """Turn two-factor login off; needs a current code so a stolen session cannot do it."""
-    devices = list(TOTPDevice.objects.filter(user=by, confirmed=True))
+    """Turn two-factor login off; needs a current code so a stolen session cannot do it.
+
+    Wrong codes count toward django-otp's throttling, so the code cannot be guessed.
+    """
+    _require_signed_in(by)
+    devices = list(TOTPDevice.objects.filter(user=by, confirmed=True).order_by("pk"))
     if not devices:
         return
-    if not any(d.verify_token((token or "").strip()) for d in devices):
-        raise ValidationFailed.field("token", _("This code is not valid; check your phone's clock and try again."), code="bad_token")
-    TOTPDevice.objects.filter(user=by).delete()
-    audit.record(actor=by, action=audit.Action.SECURITY, obj=by, changes={"two_factor": [True, False]})
+    _matching_device(devices, token)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=by).delete()
+        audit.record(actor=by, action=audit.Action.SECURITY, obj=by, changes={"two_factor": [True, False]})

@@ -22,7 +22,8 @@ class TreeNode(models.Model):
 
     @property
     def depth(self) -> int:
-        return self.path.count("/") - 1
+        """How many ancestors the node has: 0 at the top (a country, a root organisation)."""
+        return len(self.ancestor_ids())
 
     def ancestor_ids(self) -> list[int]:
         return [int(p) for p in self.path.strip("/").split("/") if p][:-1]

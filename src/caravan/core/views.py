@@ -1,5 +1,6 @@
 """Core pages: login and logout, home, security (2FA), API tokens, audit trail."""
 
+import base64
 import time
 
 import segno
@@ -7,15 +8,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caravan.registry.selectors import network_summary_for_user
 
@@ -32,30 +34,30 @@ def login_view(request):
         return redirect("core:home")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        username = form.cleaned_data["username"]
+        # `request` lets django-axes count failures per username and address, and refuse when locked.
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
             audit.record(actor=None, action=audit.Action.LOGIN_FAILED, object_type="auth.user",
-                         object_repr=form.cleaned_data["username"][:150])
+                         object_repr=username[:150])
             form.add_error(None, _("The username or password is not right."))
         elif user_has_device(user):
-            device = _verified_device(user, form.cleaned_data["otp_token"])
+            device = services.totp_login_verify(user=user, token=form.cleaned_data["otp_token"])
             if device is None:
+                # A wrong code counts as a failed login too, or the code could be guessed without limit.
+                user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+                audit.record(actor=None, action=audit.Action.LOGIN_FAILED, object_type="auth.user",
+                             object_id=str(user.pk), object_repr=username[:150])
                 form.add_error("otp_token", _("Enter the current six-digit code from your authenticator app."))
             else:
                 return _finish_login(request, user, device)
         else:
             return _finish_login(request, user, None)
-    return render(request, "core/login.html", {"form": form, "next": request.GET.get("next", "")})
-
-
-def _verified_device(user, token: str):
-    token = (token or "").strip()
-    if not token.isdigit():
-        return None
-    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-        if device.verify_token(token):
-            return device
-    return None
+    session_ended = request.session.pop(SessionTimeoutMiddleware.ENDED, False) if request.method == "GET" else False
+    return render(request, "core/login.html", {
+        "form": form, "next": request.POST.get("next") or request.GET.get("next", ""),
+        "session_ended": session_ended,
+    })
 
 
 def _finish_login(request, user, device):
@@ -66,7 +68,8 @@ def _finish_login(request, user, device):
     audit.record(actor=user, action=audit.Action.LOGIN, obj=user)
     profile = getattr(user, "profile", None)
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
         target = ""
     response = redirect(target or "core:home")
     if profile is not None and profile.language:
@@ -97,17 +100,19 @@ def home(request):
 
 @login_required
 def security(request):
-    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-    pending = None if confirmed else TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    state = selectors.two_factor_state_of(user=request.user)
     form = OtpForm(request.POST or None)
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "start":
+            if action == "start" and not state.confirmed:
                 services.totp_device_start(by=request.user)
                 return redirect("core:security")
             if action == "confirm" and form.is_valid():
-                services.totp_device_confirm(by=request.user, token=form.cleaned_data["token"])
+                device = services.totp_device_confirm(by=request.user, token=form.cleaned_data["token"])
+                # This session has just proved the code, so it counts as verified.
+                otp_login(request, device)
                 messages.success(request, _("Two-factor login is on."))
                 return redirect("core:security")
             if action == "remove" and form.is_valid():
@@ -116,29 +121,56 @@ def security(request):
                 return redirect("core:security")
         except ApplicationError as exc:
             apply_errors(form, exc)
-    qr_svg = None
+        status = 400
+    pending = state.pending
+    response = render(request, "core/security.html", {
+        "confirmed": state.confirmed, "pending": pending, "form": form,
+        "qr_svg": _qr_svg(pending.config_url) if pending else None,
+        "secret": _grouped_base32(pending.bin_key) if pending else "",
+        "breadcrumbs": [{"label": _("Home"), "url": reverse("core:home")},
+                        {"label": _("Security and two-factor login")}],
+    }, status=status)
     if pending is not None:
-        qr_svg = segno.make(pending.config_url, micro=False).svg_inline(scale=4)
-    return render(request, "core/security.html", {
-        "confirmed": confirmed, "pending": pending, "qr_svg": qr_svg, "form": form,
-        "breadcrumbs": [{"label": _("Home"), "url": "/"}, {"label": _("Security and two-factor login")}],
-    })
+        add_never_cache_headers(response)  # the page holds the authenticator's secret
+    return response
+
+
+def _qr_svg(url: str) -> str:
+    """The set-up link as an inline SVG QR code, dark on a white quiet zone so phones read it in any theme."""
+    return segno.make(url, micro=False).svg_inline(
+        scale=5, border=4, dark="#000", light="#fff", title=_("QR code for your authenticator app"),
+        svgclass="qr-code",
+    )
+
+
+def _grouped_base32(key: bytes) -> str:
+    """The secret as authenticator apps accept it typed in: base32, in groups of four."""
+    text = base64.b32encode(key).decode().rstrip("=")
+    return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
 
 
 @login_required
 def token_list(request):
     form = TokenForm(request.POST or None)
     new_secret = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, new_secret = services.api_token_create(by=request.user, name=form.cleaned_data["name"])
-            form = TokenForm()
-        except ApplicationError as exc:
-            apply_errors(form, exc)
-    return render(request, "core/tokens.html", {
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _token, new_secret = services.api_token_create(by=request.user, name=form.cleaned_data["name"])
+                form = TokenForm()
+            except ApplicationError as exc:
+                apply_errors(form, exc)
+        if new_secret is None:
+            status = 400
+    response = render(request, "core/tokens.html", {
         "tokens": selectors.api_tokens_of(user=request.user), "form": form, "new_secret": new_secret,
-        "breadcrumbs": [{"label": _("Home"), "url": "/"}, {"label": _("API tokens")}],
-    })
+        "breadcrumbs": [{"label": _("Home"), "url": reverse("core:home")}, {"label": _("API tokens")}],
+    }, status=status)
+    if new_secret is not None:
+        # Shown once: no browser or proxy cache may keep a copy of the secret.
+        add_never_cache_headers(response)
+    return response
 
 
 @login_required
@@ -155,14 +187,31 @@ def token_revoke(request, pk: int):
 @login_required
 def audit_list(request):
     form = AuditFilterForm(request.GET or None)
-    filters = selectors.AuditFilters(**form.cleaned_data) if form.is_valid() else selectors.AuditFilters()
+    filters = selectors.AuditFilters()
+    if form.is_bound:
+        form.is_valid()  # a bad field is shown on the form; the fields that are valid still filter
+        filters = selectors.AuditFilters(**form.cleaned_data)
     try:
         events = selectors.audit_list_for_user(user=request.user, filters=filters)
     except NotFound:
         raise Http404 from None
     page = page_of(request, events)
+    page.object_list = [_with_change_rows(event) for event in page.object_list]
+    request.nav_section = "audit"
     return render(request, "core/audit_list.html", {
         "form": form, "page": page,
-        "breadcrumbs": [{"label": _("Home"), "url": "/"}, {"label": _("Audit trail")}],
+        "breadcrumbs": [{"label": _("Home"), "url": reverse("core:home")}, {"label": _("Audit trail")}],
     })
 
+
+def _with_change_rows(event):
+    """Attach `change_rows`: (field, before, after) for each changed field, whatever shape was stored."""
+    rows = []
+    changes = event.changes if isinstance(event.changes, dict) else {}
+    for field, value in changes.items():
+        if isinstance(value, list | tuple) and len(value) == 2:
+            rows.append((field, value[0], value[1]))
+        else:
+            rows.append((field, None, value))
+    event.change_rows = rows
+    return event
