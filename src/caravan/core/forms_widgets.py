@@ -18,14 +18,21 @@ class BootstrapFormMixin:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
+    def add_error(self, field, error):
+        # Also reached for errors a service reports after validation, so mark the widget here.
+        super().add_error(field, error)
+        for name in list(self.errors):
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            if "is-invalid" not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"id_{name}_error"
+            widget.attrs["aria-invalid"] = "true"
+            auto_id = self[name].auto_id
+            described = [f"{auto_id}_error"]
+            if self.fields[name].help_text:
+                described.append(f"{auto_id}_helptext")
+            widget.attrs["aria-describedby"] = " ".join(described)
 
 
 def apply_errors(form: forms.Form, exc) -> None:
