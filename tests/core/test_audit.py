@@ -94,7 +94,8 @@ def test_snapshot_of_dates_and_datetimes(cast):
         "valid_from": "2024-03-21", "valid_to": None, "parent": None,
     }
     assert audit._plain(datetime(2025, 1, 2, 3, 4, 5)) == "2025-01-02T03:04:05"
-    assert audit._plain({1, 1}) == [1]
+    assert audit._plain((date(2025, 1, 1), Decimal("1.50"), cast.haibei)) == ["2025-01-01", "1.50", cast.haibei.pk]
+    assert audit._plain({"zh", "bo", "en"}) == ["bo", "en", "zh"]
     assert audit._plain(cast.haibei) == cast.haibei.pk
 
 

@@ -21,7 +21,10 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, list | tuple | set):
+    if isinstance(value, set | frozenset):
+        # Sorted, so that the same set always gives the same list and diffs stay quiet.
+        return sorted((_plain(v) for v in value), key=str)
+    if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
 

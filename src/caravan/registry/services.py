@@ -104,10 +104,20 @@ def _save(instance, *, update_fields: list[str] | None = None) -> None:
 # ---------------------------------------------------------------- regions
 
 
+def _locked(region: Region | None) -> Region | None:
+    """The region as stored now, locked: a caller's copy may hold a path or a merge that has since changed."""
+    return None if region is None else Region.objects.select_for_update().get(pk=region.pk)
+
+
+def _with_fresh_parent(data: dict) -> dict:
+    return {**data, "parent": _locked(data["parent"])} if data.get("parent") is not None else data
+
+
 @transaction.atomic
 def region_create(*, by, data: dict) -> Region:
     """Create a region below `parent` (or a country at the top)."""
     _require_reference_editor(by)
+    data = _with_fresh_parent(data)
     region = Region()
     _assign(region, data, REGION_FIELDS)
     _check_region(region, parent=data.get("parent"))
@@ -123,15 +133,26 @@ def region_update(*, by, region: Region, data: dict) -> Region:
     """Change a region; moving it under a new parent moves its whole subtree."""
     _require_reference_editor(by)
     region = Region.objects.select_for_update().get(pk=region.pk)
+    data = _with_fresh_parent(data)
     before = audit.snapshot(region, REGION_FIELDS)
     _assign(region, data, REGION_FIELDS)
     tree_check_parent(region, region.parent)
     _check_region(region, parent=region.parent)
+    if region.level != before["level"] and region.children.filter(level__lte=region.level).exists():
+        raise ValidationFailed.field(
+            "level", _("The region has regions below it at this level or higher; change those first."),
+            code="children_level",
+        )
+    if region.valid_to is not None and region.valid_from >= region.valid_to:
+        raise ValidationFailed.field(
+            "valid_from", _("The region must start before the day it was merged."), code="valid_from_after_end"
+        )
     region.search_text = search_blob(region.name, region.name_local, region.code)
     _save(region)
     tree_save_path(region)
     changes = audit.diff(before, audit.snapshot(region, REGION_FIELDS))
-    audit.record(actor=by, action=audit.Action.UPDATE, obj=region, changes=changes)
+    if changes:
+        audit.record(actor=by, action=audit.Action.UPDATE, obj=region, changes=changes)
     return region
 
 
@@ -155,6 +176,7 @@ def region_merge(*, by, region: Region, into: Region, on: date) -> Region:
     """
     _require_reference_editor(by)
     region = Region.objects.select_for_update().get(pk=region.pk)
+    into = _locked(into)
     if into.pk == region.pk or into.path.startswith(region.path):
         raise ValidationFailed.field("into", _("A region cannot be merged into itself or a region below it."), code="cycle")
     if into.level != region.level:
@@ -185,12 +207,14 @@ def region_population_set(*, by, region: Region, year: int, population: int) -> 
         region=region, year=year, defaults={"population": population}
     )
     before = None if created else row.population
-    if not created and row.population != population:
+    if before == population:
+        return row  # the same figure again: nothing changed, nothing to audit
+    if not created:
         row.population = population
         row.save(update_fields=["population"])
     audit.record(
         actor=by, action=audit.Action.CREATE if created else audit.Action.UPDATE, obj=row,
-        changes={"population": [before, population]} if before != population else {},
+        changes={"population": [before, population]},
     )
     return row
 
@@ -318,14 +342,20 @@ def _practitioner_search_text(p: Practitioner) -> str:
     return search_blob(p.name, p.name_latin)
 
 
+def _check_practitioner(practitioner: Practitioner) -> None:
+    _validate(practitioner, exclude=["organisation"])
+    _check_languages(practitioner.languages)
+    if practitioner.organisation_id is None:
+        raise ValidationFailed.field("organisation", _("Choose the practitioner's home organisation."), code="required")
+
+
 @transaction.atomic
 def practitioner_create(*, by, data: dict) -> Practitioner:
     """Register a practitioner with their home organisation."""
     _require_editor(by, data.get("organisation"))
     practitioner = Practitioner()
     _assign(practitioner, data, PRACTITIONER_FIELDS)
-    _validate(practitioner, exclude=["organisation"])
-    _check_languages(practitioner.languages)
+    _check_practitioner(practitioner)
     practitioner.search_text = _practitioner_search_text(practitioner)
     _save(practitioner)
     if "specialties" in data:
@@ -346,8 +376,7 @@ def practitioner_update(*, by, practitioner: Practitioner, data: dict) -> Practi
     before = audit.snapshot(practitioner, PRACTITIONER_FIELDS)
     before["specialties"] = sorted(practitioner.specialties.values_list("code", flat=True))
     _assign(practitioner, data, PRACTITIONER_FIELDS)
-    _validate(practitioner, exclude=["organisation"])
-    _check_languages(practitioner.languages)
+    _check_practitioner(practitioner)
     practitioner.search_text = _practitioner_search_text(practitioner)
     _save(practitioner)
     after = audit.snapshot(practitioner, PRACTITIONER_FIELDS)
@@ -362,13 +391,26 @@ def practitioner_update(*, by, practitioner: Practitioner, data: dict) -> Practi
     return practitioner
 
 
+def _require_appointment_editor(by, *, facility: Facility, practitioner: Practitioner) -> None:
+    """Editors of the host facility, or of the practitioner's home organisation, manage an appointment.
+
+    The home side may post its people only to facilities it can see: an
+    organisation of another network is not reachable by appointing someone there.
+    """
+    access = access_for(by)
+    if access.can_edit_organisation(facility.organisation):
+        return
+    if access.can_edit_organisation(practitioner.organisation) and (
+        access.visible_organisations().filter(pk=facility.organisation_id).exists()
+    ):
+        return
+    raise PermissionDenied()
+
+
 @transaction.atomic
 def appointment_create(*, by, practitioner: Practitioner, facility: Facility, data: dict) -> Appointment:
     """Appoint a practitioner at a facility for a period (open-ended when no end)."""
-    if not access_for(by).can_edit_organisation(facility.organisation) and not access_for(by).can_edit_organisation(
-        practitioner.organisation
-    ):
-        raise PermissionDenied()
+    _require_appointment_editor(by, facility=facility, practitioner=practitioner)
     department = data.get("department")
     if department is not None and department.facility_id != facility.pk:
         raise ValidationFailed.field("department", _("The department belongs to another facility."), code="wrong_facility")
@@ -387,9 +429,15 @@ def appointment_create(*, by, practitioner: Practitioner, facility: Facility, da
 
 @transaction.atomic
 def appointment_end(*, by, appointment: Appointment, end: date) -> Appointment:
-    """Close an appointment on a given day."""
-    appointment = Appointment.objects.select_for_update().select_related("facility__organisation").get(pk=appointment.pk)
-    _require_editor(by, appointment.facility.organisation)
+    """Close an appointment on a given day (the same editors as appointment_create)."""
+    appointment = (
+        Appointment.objects.select_for_update()
+        .select_related("facility__organisation", "practitioner__organisation")
+        .get(pk=appointment.pk)
+    )
+    _require_appointment_editor(by, facility=appointment.facility, practitioner=appointment.practitioner)
+    if end is None:
+        raise ValidationFailed.field("end", _("Enter the last day of the appointment."), code="required")
     if end < appointment.start:
         raise ValidationFailed.field("end", _("The end date is before the start date."), code="end_before_start")
     before = audit.snapshot(appointment, ["end"])
@@ -415,8 +463,16 @@ def technique_create(*, by, data: dict) -> Technique:
         technique.prerequisites.set(data["prerequisites"])
     if "equipment_needed" in data:
         technique.equipment_needed.set(data["equipment_needed"])
-    audit.record(actor=by, action=audit.Action.CREATE, obj=technique, changes=audit.diff({}, audit.snapshot(technique, TECHNIQUE_FIELDS)))
+    audit.record(actor=by, action=audit.Action.CREATE, obj=technique, changes=audit.diff({}, _technique_snapshot(technique)))
     return technique
+
+
+def _technique_snapshot(technique: Technique) -> dict:
+    """The technique's fields plus the codes of its prerequisites and equipment (two queries)."""
+    snap = audit.snapshot(technique, TECHNIQUE_FIELDS)
+    snap["prerequisites"] = sorted(technique.prerequisites.values_list("code", flat=True))
+    snap["equipment_needed"] = sorted(technique.equipment_needed.values_list("code", flat=True))
+    return snap
 
 
 @transaction.atomic
@@ -424,19 +480,40 @@ def technique_update(*, by, technique: Technique, data: dict) -> Technique:
     """Change a technique's level, specialty, threshold or prerequisites."""
     _require_reference_editor(by)
     technique = Technique.objects.select_for_update().get(pk=technique.pk)
-    before = audit.snapshot(technique, TECHNIQUE_FIELDS)
+    before = _technique_snapshot(technique)
     _assign(technique, data, TECHNIQUE_FIELDS)
     _check_technique(technique)
-    if "prerequisites" in data and any(p.pk == technique.pk for p in data["prerequisites"]):
-        raise ValidationFailed.field("prerequisites", _("A technique cannot be its own prerequisite."), code="cycle")
+    if "prerequisites" in data and _prerequisites_reach(data["prerequisites"], technique):
+        raise ValidationFailed.field(
+            "prerequisites", _("A technique cannot require itself, directly or through other prerequisites."), code="cycle",
+        )
     _save(technique)
     if "prerequisites" in data:
         technique.prerequisites.set(data["prerequisites"])
     if "equipment_needed" in data:
         technique.equipment_needed.set(data["equipment_needed"])
-    changes = audit.diff(before, audit.snapshot(technique, TECHNIQUE_FIELDS))
-    audit.record(actor=by, action=audit.Action.UPDATE, obj=technique, changes=changes)
+    changes = audit.diff(before, _technique_snapshot(technique))
+    if changes:
+        audit.record(actor=by, action=audit.Action.UPDATE, obj=technique, changes=changes)
     return technique
+
+
+def _prerequisites_reach(prerequisites, technique: Technique) -> bool:
+    """Whether `technique` is among `prerequisites` or what they require, at any depth.
+
+    One query per level of the prerequisite chain, which is short in practice.
+    """
+    through = Technique.prerequisites.through
+    seen: set[int] = set()
+    frontier = {p.pk for p in prerequisites}
+    while frontier:
+        if technique.pk in frontier:
+            return True
+        seen |= frontier
+        frontier = set(
+            through.objects.filter(from_technique_id__in=frontier).values_list("to_technique_id", flat=True)
+        ) - seen
+    return False
 
 
 def _check_technique(technique: Technique) -> None:
