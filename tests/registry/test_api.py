@@ -263,7 +263,7 @@ def test_region_create_refuses_other_roles_and_saves_nothing(cast, client_as):
     ({"code": "CN-QH", "name": "Qinghai again", "level": 1, "parent": "china"}, 400,
      invalid("duplicate_code", code=["A region with this code already exists."])),
     ({"code": "CN-X", "name": "Nowhere", "level": 9, "parent": "china"}, 400,
-     invalid("invalid", level=["Value 9 is not a valid choice."])),
+     invalid("unknown_level", level=["Region level 9 does not exist; choose 0 (country) to 3 (commune)."])),
     ({"code": "CN-X", "name": "Nowhere", "level": 1, "parent": 999999}, 400,
      invalid("unknown_reference", parent=["Unknown region."])),
     ({"code": "CN-X", "name": "Nowhere", "level": 1}, 400,

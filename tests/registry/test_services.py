@@ -130,7 +130,7 @@ def test_region_create_a_country(cast):
         ({"code": "CN-X", "name": "X", "level": 2},
          {"parent": ["Only a country may have no parent region."]}, "parent_required"),
         ({"code": "CN-X", "name": "X", "level": 9, "parent": "china"},
-         {"level": ["Value 9 is not a valid choice."]}, "invalid"),
+         {"level": ["Region level 9 does not exist; choose 0 (country) to 3 (commune)."]}, "unknown_level"),
         ({"code": "CN-X", "name": "", "level": 2, "parent": "qinghai"},
          {"name": ["This field cannot be blank."]}, "invalid"),
     ],

@@ -157,6 +157,12 @@ def region_update(*, by, region: Region, data: dict) -> Region:
 
 
 def _check_region(region: Region, *, parent: Region | None) -> None:
+    if region.level is not None and region.level not in Region.Level.values:
+        raise ValidationFailed.field(
+            "level",
+            _("Region level %(level)s does not exist; choose 0 (country) to 3 (commune).") % {"level": region.level},
+            code="unknown_level",
+        )
     _validate(region, exclude=["parent", "merged_into", "path"])
     _check_unique_code(Region, region.code, exclude_pk=region.pk, message=_("A region with this code already exists."))
     if parent is None and region.level != Region.Level.COUNTRY:
