@@ -257,3 +257,11 @@ def test_a_body_of_the_wrong_shape_is_422(cast, client_as, body, fields):
     response = client_as(cast.coordinator).post("/api/v1/tokens", body, content_type="application/json")
     assert response.status_code == 422
     assert response.json() == {"code": "invalid", "message": "Some fields are not valid.", "fields": fields}
+
+
+def test_anonymous_post_from_a_csrf_enforcing_client_is_401_not_403(cast):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/api/v1/tokens", {"name": "x"}, content_type="application/json")
+    assert response.status_code == 401
+    assert response.json() == {"code": "unauthenticated", "message": "Log in or send a valid API token.", "fields": {}}
