@@ -1,5 +1,6 @@
 """The registry's background tasks, run by the real database task backend and worker."""
 
+import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -20,6 +21,9 @@ def test_refold_rewrites_stale_search_text_and_is_idempotent(cast):
     assert registry_refold_search_text.call("facility") == 0
 
 
+# The worker closes its database connection when it finishes, as a real worker process does;
+# only a transactional test survives that on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_refold_runs_through_the_database_queue_and_a_worker(cast):
     Facility.objects.filter(pk=cast.gangcha.pk).update(search_text="")
     result = registry_refold_search_text.enqueue("facility")
