@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "channels",
+    "ninja",
     "caravan.core",
     "caravan.registry",
     "caravan.demo",
