@@ -79,7 +79,7 @@ def test_snapshot_keeps_plain_json_values(cast, django_assert_num_queries):
         "name": "Gangcha County People's Hospital",
         "level": 3,
         "beds": 120,
-        "latitude": "37.325000",
+        "latitude": "37.325",
         "longitude": None,
         "organisation": cast.gangcha_org.pk,
         "region": cast.gangcha_county.pk,
@@ -94,7 +94,7 @@ def test_snapshot_of_dates_and_datetimes(cast):
         "valid_from": "2024-03-21", "valid_to": None, "parent": None,
     }
     assert audit._plain(datetime(2025, 1, 2, 3, 4, 5)) == "2025-01-02T03:04:05"
-    assert audit._plain((date(2025, 1, 1), Decimal("1.50"), cast.haibei)) == ["2025-01-01", "1.50", cast.haibei.pk]
+    assert audit._plain((date(2025, 1, 1), Decimal("1.50"), cast.haibei)) == ["2025-01-01", "1.5", cast.haibei.pk]
     assert audit._plain({"zh", "bo", "en"}) == ["bo", "en", "zh"]
     assert audit._plain(cast.haibei) == cast.haibei.pk
 
@@ -155,3 +155,12 @@ def test_the_database_refuses_a_raw_delete(cast):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE id = %s", [event.pk])  # noqa: S608 - fixed table name
     assert AuditEvent.objects.filter(pk=event.pk).count() == 1
+
+
+def test_decimals_equal_in_value_are_not_a_change():
+    from decimal import Decimal
+
+    from caravan.core.audit import _plain
+
+    assert _plain(Decimal("22.485600")) == _plain(Decimal("22.4856")) == "22.4856"
+    assert _plain(Decimal("100.000000")) == "100"

@@ -24,3 +24,7 @@ def test_chinese_is_kept_for_substring_search():
 
 def test_search_blob_joins_every_name_folded():
     assert search_blob("Imam Khomeini", "بيمارستان امام", None, "IR-1") == "imam khomeini | بیمارستان امام | ir-1"
+
+
+def test_vietnamese_d_with_stroke_is_found_by_a_plain_d():
+    assert fold("Đặng Thị Hoa") == "dang thi hoa"

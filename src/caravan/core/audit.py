@@ -20,7 +20,8 @@ def _plain(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        # 22.4856 typed and 22.485600 read back are the same value: compare them as such.
+        return format(value.normalize(), "f")
     if isinstance(value, set | frozenset):
         # Sorted, so that the same set always gives the same list and diffs stay quiet.
         return sorted((_plain(v) for v in value), key=str)

@@ -23,6 +23,8 @@ _FOLD = str.maketrans(
         "\u200f": "",  # RLM
         "\u200e": "",  # LRM
         "ـ": "",  # tatweel
+        "đ": "d",  # Vietnamese d with stroke does not decompose, but people type "d"
+        "Đ": "d",
         **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
         **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
         **{chr(0x0966 + i): str(i) for i in range(10)},  # Devanagari digits
