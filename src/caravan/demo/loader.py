@@ -10,7 +10,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
@@ -38,6 +40,10 @@ from .programmes import PROGRAMMES, SHARED_REGIONS
 from .spec import FacilitySpec, OrgSpec, PersonSpec, Programme, RegionSpec, TechniqueSpec, UserSpec
 
 User = get_user_model()
+
+# Modules built on the registry add their demo data after it, in this order. Each
+# `<module>.demo.load(*, by, result)` is idempotent like the rest of the loader.
+MODULE_DEMOS = ["caravan.partnerships", "caravan.training", "caravan.transfer"]
 
 
 class DemoError(Exception):
@@ -348,6 +354,9 @@ def load_demo() -> LoadResult:
             loader.region(spec)
         for programme in PROGRAMMES:
             loader.programme(programme)
+        for module in MODULE_DEMOS:
+            if apps.is_installed(module):
+                import_module(f"{module}.demo").load(by=admin, result=loader.result)
     loader.result.audit_events = AuditEvent.objects.count() - audit_before
     loader.result.seconds = time.perf_counter() - started
     return loader.result
