@@ -99,7 +99,13 @@ def on_http_error(request, exc: HttpError):
 
 
 from caravan.core.api import router as core_router  # noqa: E402
+from caravan.partnerships.api import router as partnerships_router  # noqa: E402
 from caravan.registry.api import router as registry_router  # noqa: E402
+from caravan.training.api import router as training_router  # noqa: E402
+from caravan.transfer.api import router as transfer_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/registry/", registry_router)
+api.add_router("/agreements/", partnerships_router)
+api.add_router("/training/", training_router)
+api.add_router("/transfer/", transfer_router)

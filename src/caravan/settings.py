@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "ninja",
     "caravan.core",
     "caravan.registry",
+    "caravan.partnerships",
+    "caravan.training",
+    "caravan.transfer",
     "caravan.demo",
 ]
 

@@ -8,6 +8,9 @@ from caravan.api import api
 urlpatterns = [
     path("", include("caravan.core.urls")),
     path("registry/", include("caravan.registry.urls")),
+    path("agreements/", include("caravan.partnerships.urls")),
+    path("training/", include("caravan.training.urls")),
+    path("transfer/", include("caravan.transfer.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import import_module
+from importlib.util import find_spec
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -355,7 +356,7 @@ def load_demo() -> LoadResult:
         for programme in PROGRAMMES:
             loader.programme(programme)
         for module in MODULE_DEMOS:
-            if apps.is_installed(module):
+            if apps.is_installed(module) and find_spec(f"{module}.demo") is not None:
                 import_module(f"{module}.demo").load(by=admin, result=loader.result)
     loader.result.audit_events = AuditEvent.objects.count() - audit_before
     loader.result.seconds = time.perf_counter() - started
