@@ -26,7 +26,7 @@ install-test: $(TEST_STAMP)
 
 ## Extract UI strings into the seven catalogues (needs GNU gettext: apt-get install gettext).
 makemessages: install
-	cd src/caravan && ../../$(BIN)/caravan makemessages --no-obsolete --no-location -l en -l zh_Hans -l fa -l ru -l kk -l vi -l hi --ignore 'demo/*' -v 0
+	cd src/caravan && ../../$(BIN)/caravan makemessages --no-obsolete --no-location -l zh_Hans -l fa -l ru -l kk -l vi -l hi --ignore 'demo/*' -v 0
 
 ## Compile translations with Babel (no GNU gettext needed on a fresh machine).
 messages: $(STAMP)

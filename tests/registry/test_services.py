@@ -334,8 +334,8 @@ def test_facility_create(cast):
         "code": [None, "CN-GC-02"], "name": [None, "Gangcha Tibetan Medicine Hospital"],
         "name_local": [None, "刚察县藏医院"], "kind": [None, "specialty_hospital"], "level": [None, 3],
         "grade": [None, "II"], "ownership": [None, "public"], "organisation": [None, cast.gangcha_org.pk],
-        "region": [None, cast.gangcha_county.pk], "beds": [None, 60], "latitude": [None, "37.325000"],
-        "longitude": [None, "100.130000"], "has_emr": [None, True], "has_his": [None, False],
+        "region": [None, cast.gangcha_county.pk], "beds": [None, 60], "latitude": [None, "37.325"],
+        "longitude": [None, "100.13"], "has_emr": [None, True], "has_his": [None, False],
         "has_pacs": [None, False], "languages": [None, ["zh", "bo"]],
         "foreign_patient_specialties": [None, ["cardiology"]],
     })
