@@ -192,7 +192,12 @@ class Facility(models.Model):
         ordering = ["name"]
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
-        indexes = [models.Index(fields=["region", "name"]), models.Index(fields=["level", "name"])]
+        indexes = [
+            models.Index(fields=["region", "name"]),
+            models.Index(fields=["level", "name"]),
+            # Lists are ordered (name, id): a page is read off this index instead of sorting every visible row.
+            models.Index(fields=["name", "id"], name="facility_name_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=4), name="facility_level_known"),
         ]
@@ -270,6 +275,8 @@ class Practitioner(models.Model):
 
     class Meta:
         ordering = ["name_latin", "id"]
+        # Lists are ordered (name_latin, id): a page is read off this index instead of sorting every visible row.
+        indexes = [models.Index(fields=["name_latin", "id"], name="practitioner_name_latin_id_idx")]
         verbose_name = _("practitioner")
         verbose_name_plural = _("practitioners")
 
