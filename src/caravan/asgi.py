@@ -1,5 +1,6 @@
 """The ASGI entry point: HTTP through Django, WebSockets through Channels."""
 
+import gc
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caravan.settings")
@@ -13,6 +14,10 @@ django_application = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 
 from caravan.routing import websocket_urlpatterns  # noqa: E402
+
+# Everything loaded so far lives as long as the process: keep the garbage collector from
+# rescanning it, which otherwise adds tens of milliseconds to an unlucky request.
+gc.freeze()
 
 application = ProtocolTypeRouter(
     {

@@ -28,3 +28,7 @@ def test_search_blob_joins_every_name_folded():
 
 def test_vietnamese_d_with_stroke_is_found_by_a_plain_d():
     assert fold("Đặng Thị Hoa") == "dang thi hoa"
+
+
+def test_search_blob_stores_a_repeated_name_once():
+    assert search_blob("Anna Silva", "anna silva", "AS-1") == "anna silva | as-1"

@@ -1173,3 +1173,54 @@ def test_technique_edit_refusals(cast, client_as, ecmo):
     assert client_as(cast.admin_a).get(url("technique_edit", 999999)).status_code == 404
     ecmo.refresh_from_db()
     assert ecmo.min_level == 1
+
+
+# ================================================================ national-scale menus
+
+
+def _options(html: str, select_name: str) -> list[str]:
+    block = re.search(rf'<select name="{select_name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"', block)
+
+
+def test_facility_filters_offer_no_communes_and_only_parent_organisations(cast, client_as):
+    html = client_as(cast.coordinator).get(reverse("registry:facility_list")).content.decode()
+    # Communes are not offered (a national node has ten thousand) ...
+    assert str(cast.gangcha_county.pk) not in _options(html, "region")
+    # By level, then name: the countries, the provinces, then the district.
+    assert _options(html, "region") == ["", str(cast.china.pk), str(cast.iran.pk), str(cast.mazandaran_region.pk),
+                                        str(cast.qinghai.pk), str(cast.haibei_region.pk)]
+    # ... and only organisations with others below them: the useful "within" filters.
+    assert _options(html, "organisation") == ["", str(cast.haibei.pk), str(cast.shandong.pk)]
+
+
+def test_a_link_may_still_filter_by_a_commune_and_it_is_then_offered(cast, client_as):
+    url = reverse("registry:facility_list") + f"?region={cast.gangcha_county.pk}"
+    response = client_as(cast.coordinator).get(url)
+    html = response.content.decode()
+    assert _options(html, "region")[1] == str(cast.gangcha_county.pk)
+    assert [f.code for f in response.context["page"].object_list] == ["CN-GC-01"]
+
+
+def test_organisation_filter_includes_the_organisations_below(cast, client_as):
+    url = reverse("registry:facility_list") + f"?organisation={cast.shandong.pk}"
+    page = client_as(cast.coordinator).get(url).context["page"]
+    assert [f.code for f in page.object_list] == ["CN-LC-01"]
+
+
+def test_facility_page_shows_fifty_staff_and_links_to_all(cast, client_as):
+    people = Practitioner.objects.bulk_create([
+        Practitioner(name=f"Staff {i:02d}", name_latin=f"Staff {i:02d}", sex="female", title="junior",
+                     organisation=cast.gangcha_org, search_text=search_blob(f"Staff {i:02d}"))
+        for i in range(51)
+    ])
+    Appointment.objects.bulk_create([
+        Appointment(practitioner=p, facility=cast.gangcha, position="Nurse", start=date(2024, 1, 1)) for p in people
+    ])
+    client = client_as(cast.coordinator)
+    response = client.get(reverse("registry:facility_detail", args=[cast.gangcha.pk]))
+    assert len(response.context["staff"]) == 50
+    link = f'{reverse("registry:practitioner_list")}?facility={cast.gangcha.pk}'
+    assert link in response.content.decode()
+    listed = client.get(link).context["page"]
+    assert listed.paginator.count == 51

@@ -50,4 +50,5 @@ def fold(text: str | None) -> str:
 
 def search_blob(*parts: str | None) -> str:
     """What a row stores in its search column: every name it is known by, folded."""
-    return " | ".join(fold(p) for p in parts if p)
+    folded = dict.fromkeys(fold(p) for p in parts if p)  # a name given twice is stored once
+    return " | ".join(folded)

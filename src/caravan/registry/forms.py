@@ -271,6 +271,18 @@ class FilterForm(BootstrapFormMixin, forms.Form):
         return {name: _none_if_empty(self.cleaned_data.get(name)) for name in self.fields}
 
 
+def offer_only(field: forms.ModelChoiceField, shown, *, selected) -> None:
+    """Accept any row of the field's queryset, but list only `shown` (and the selected row) in the menu.
+
+    At national scale a menu of every commune or hospital is a megabyte of HTML;
+    a link may still point at any of them (?region=<a commune>).
+    """
+    rows = list(shown)
+    if selected is not None and all(r.pk != selected.pk for r in rows):
+        rows.insert(0, selected)
+    field.widget.choices = [("", field.empty_label)] + [(r.pk, field.label_from_instance(r)) for r in rows]
+
+
 def _none_if_empty(value):
     return None if value in (None, "") else value
 
@@ -302,7 +314,7 @@ class FacilityFilterForm(FilterForm):
     )
     ready_for = SpecialtyCodeField(label=_("Ready for foreign patients in"), empty_label=_("Any specialty"))
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=None, required=False, empty_label=_("Any organisation")
+        label=_("Within organisation"), queryset=None, required=False, empty_label=_("Any organisation")
     )
 
     def __init__(self, *args, **kwargs):
@@ -310,6 +322,11 @@ class FacilityFilterForm(FilterForm):
         self.fields["region"].queryset = selectors.region_list(user=self.user)
         self.fields["ready_for"].queryset = selectors.specialty_list(user=self.user)
         self.fields["organisation"].queryset = selectors.organisations_visible_to(user=self.user)
+        v = self.values()
+        offer_only(self.fields["region"], self.fields["region"].queryset.exclude(level=Region.Level.COMMUNE),
+                   selected=v["region"])
+        offer_only(self.fields["organisation"], selectors.parent_organisations_visible_to(user=self.user),
+                   selected=v["organisation"])
 
     def filters(self) -> selectors.FacilityFilters:
         v = self.values()
@@ -328,20 +345,24 @@ class PractitionerFilterForm(FilterForm):
         label=_("Profession"), choices=_any(_("Any profession")) + Practitioner.Profession.choices, required=False
     )
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=None, required=False, empty_label=_("Any organisation")
+        label=_("Within organisation"), queryset=None, required=False, empty_label=_("Any organisation")
     )
+    # Set by the "all staff" link of a facility's page; not a menu of its own.
+    facility = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].label = _("Name (any script)")
         self.fields["specialty"].queryset = selectors.specialty_list(user=self.user)
         self.fields["organisation"].queryset = selectors.organisations_visible_to(user=self.user)
+        offer_only(self.fields["organisation"], selectors.parent_organisations_visible_to(user=self.user),
+                   selected=self.values()["organisation"])
 
     def filters(self) -> selectors.PractitionerFilters:
         v = self.values()
         return selectors.PractitionerFilters(
             q=v["q"] or "", specialty=_code(v["specialty"]), title=v["title"] or "",
-            profession=v["profession"] or "", organisation=_pk(v["organisation"]),
+            profession=v["profession"] or "", organisation=_pk(v["organisation"]), facility=v["facility"],
         )
 
 

@@ -80,8 +80,14 @@ def facility_list_for_user(*, user, filters: FacilityFilters | None = None) -> Q
     if f.ready_for:
         qs = qs.filter(foreign_patient_specialties__code=f.ready_for)
     if f.organisation:
-        qs = qs.filter(organisation_id=f.organisation)
+        qs = _within_organisation(qs, f.organisation)
     return qs.order_by("name", "id")
+
+
+def _within_organisation(qs: QuerySet, organisation_id: int) -> QuerySet:
+    """Rows of an organisation and of every organisation below it (a health commission's hospitals)."""
+    organisation = Organisation.objects.filter(pk=organisation_id).only("path").first()
+    return qs.filter(organisation__path__startswith=organisation.path) if organisation else qs.none()
 
 
 def facility_get_for_user(*, user, pk: int) -> Facility:
@@ -154,7 +160,7 @@ def practitioner_list_for_user(*, user, filters: PractitionerFilters | None = No
     if f.profession:
         qs = qs.filter(profession=f.profession)
     if f.organisation:
-        qs = qs.filter(organisation_id=f.organisation)
+        qs = _within_organisation(qs, f.organisation)
     if f.facility:
         qs = qs.filter(appointments__facility_id=f.facility).distinct()
     return qs.order_by("name_latin", "id")
@@ -313,6 +319,13 @@ def _countries_with_facilities(facilities: QuerySet[Facility]) -> int:
 
 def organisation_choices_for_editing(*, user) -> QuerySet[Organisation]:
     return access_for(user).editable_organisations().order_by("name")
+
+
+def parent_organisations_visible_to(*, user) -> QuerySet[Organisation]:
+    """Visible organisations that have others below them: the useful "within" filters of a list."""
+    return organisations_visible_to(user=user).filter(
+        pk__in=Organisation.objects.filter(parent__isnull=False).values("parent_id")
+    )
 
 
 def organisations_visible_to(*, user) -> QuerySet[Organisation]:

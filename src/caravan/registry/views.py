@@ -27,6 +27,8 @@ from .models import SPOKEN_LANGUAGES, Facility, Region
 
 LANGUAGE_LABELS = dict(SPOKEN_LANGUAGES)
 
+STAFF_SHOWN = 50
+
 # ---------------------------------------------------------------- shared plumbing
 
 
@@ -148,13 +150,16 @@ def _facility_detail(request, facility: Facility, *, equipment_form=None, status
     if can_edit and equipment_form is None:
         equipment_form = forms.EquipmentQuantityForm(user=request.user)
     ancestors = selectors.region_list(user=request.user).filter(pk__in=facility.region.ancestor_ids())
+    # A national hospital has hundreds of staff: show the first ones and link to the full, paged list.
+    staff = list(selectors.facility_staff(user=request.user, facility=facility, on=timezone.localdate())[:STAFF_SHOWN + 1])
     return render(request, "registry/facility_detail.html", {
         "facility": facility,
         "can_edit": can_edit,
         "region_trail": [*ancestors, facility.region],
         "digital": _flags(facility, ["has_emr", "has_his", "has_pacs"]),
         "languages": _language_labels(facility.languages),
-        "staff": selectors.facility_staff(user=request.user, facility=facility, on=timezone.localdate()),
+        "staff": staff[:STAFF_SHOWN],
+        "more_staff": len(staff) > STAFF_SHOWN,
         "equipment_form": equipment_form if can_edit else None,
         "breadcrumbs": _facility_crumbs(None, (facility.name, None)),
     }, status=status)
