@@ -1183,11 +1183,14 @@ def _options(html: str, select_name: str) -> list[str]:
     return re.findall(r'<option value="([^"]*)"', block)
 
 
-def test_facility_filters_offer_no_communes_and_only_parent_organisations(cast, client_as):
-    html = client_as(cast.coordinator).get(reverse("registry:facility_list")).content.decode()
-    # Communes are not offered (a national node has ten thousand) ...
-    assert str(cast.gangcha_county.pk) not in _options(html, "region")
-    # By level, then name: the countries, the provinces, then the district.
+def test_facility_filters_offer_the_top_of_the_trees_and_drill_down(cast, client_as):
+    client = client_as(cast.coordinator)
+    html = client.get(reverse("registry:facility_list")).content.decode()
+    # Countries and provinces only (a national node has 700 districts and 10,000 communes) ...
+    assert _options(html, "region") == ["", str(cast.china.pk), str(cast.iran.pk), str(cast.mazandaran_region.pk),
+                                        str(cast.qinghai.pk)]
+    # ... and choosing a province adds its districts to the menu.
+    html = client.get(reverse("registry:facility_list") + f"?region={cast.qinghai.pk}").content.decode()
     assert _options(html, "region") == ["", str(cast.china.pk), str(cast.iran.pk), str(cast.mazandaran_region.pk),
                                         str(cast.qinghai.pk), str(cast.haibei_region.pk)]
     # ... and only organisations with others below them: the useful "within" filters.

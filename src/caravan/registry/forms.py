@@ -6,6 +6,7 @@ messages. Choices come from selectors, scoped to the user who fills the form.
 """
 
 from django import forms
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -283,6 +284,13 @@ def offer_only(field: forms.ModelChoiceField, shown, *, selected) -> None:
     field.widget.choices = [("", field.empty_label)] + [(r.pk, field.label_from_instance(r)) for r in rows]
 
 
+def _drill_down(queryset, selected, *, top: Q):
+    """The top of a tree, plus the rows just below the chosen one: the menu grows as the user narrows."""
+    if selected is None:
+        return queryset.filter(top)
+    return queryset.filter(top | Q(parent_id=selected.pk))
+
+
 def _none_if_empty(value):
     return None if value in (None, "") else value
 
@@ -323,10 +331,12 @@ class FacilityFilterForm(FilterForm):
         self.fields["ready_for"].queryset = selectors.specialty_list(user=self.user)
         self.fields["organisation"].queryset = selectors.organisations_visible_to(user=self.user)
         v = self.values()
-        offer_only(self.fields["region"], self.fields["region"].queryset.exclude(level=Region.Level.COMMUNE),
+        offer_only(self.fields["region"], _drill_down(self.fields["region"].queryset, v["region"],
+                                                      top=Q(level__lte=Region.Level.PROVINCE)),
                    selected=v["region"])
-        offer_only(self.fields["organisation"], selectors.parent_organisations_visible_to(user=self.user),
-                   selected=v["organisation"])
+        offer_only(self.fields["organisation"], _drill_down(
+            selectors.parent_organisations_visible_to(user=self.user), v["organisation"],
+            top=Q(parent__isnull=True) | Q(parent__parent__isnull=True)), selected=v["organisation"])
 
     def filters(self) -> selectors.FacilityFilters:
         v = self.values()
@@ -355,8 +365,10 @@ class PractitionerFilterForm(FilterForm):
         self.fields["q"].label = _("Name (any script)")
         self.fields["specialty"].queryset = selectors.specialty_list(user=self.user)
         self.fields["organisation"].queryset = selectors.organisations_visible_to(user=self.user)
-        offer_only(self.fields["organisation"], selectors.parent_organisations_visible_to(user=self.user),
-                   selected=self.values()["organisation"])
+        chosen = self.values()["organisation"]
+        offer_only(self.fields["organisation"], _drill_down(
+            selectors.parent_organisations_visible_to(user=self.user), chosen,
+            top=Q(parent__isnull=True) | Q(parent__parent__isnull=True)), selected=chosen)
 
     def filters(self) -> selectors.PractitionerFilters:
         v = self.values()
