@@ -8,6 +8,7 @@ Superusers run the node and see everything.
 
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import Q
 
 from .errors import PermissionDenied
@@ -79,6 +80,26 @@ class Access:
 
     def visible_organisation_ids(self):
         return self.visible_organisations().values("pk")
+
+    def visible_rows_q(self, prefix: str = "organisation__") -> Q:
+        """Rows (facilities, practitioners…) whose organisation, reached through `prefix`, is visible.
+
+        The same scope as visible_organisations, said in the form each engine plans
+        well: PostgreSQL reads `organisation_id IN (subquery)` quickly, while
+        SQLite's planner guesses such a subquery yields a handful of rows, walks
+        the organisation index and sorts every visible row before the first page
+        (0.5 s at 400,000 practitioners). Said over the join, SQLite reads the page
+        off the name index instead (bench/README.md has the figures).
+        """
+        if self.is_node_admin:
+            return Q()
+        if connection.vendor != "sqlite":
+            return Q(**{f"{prefix}in": self.visible_organisation_ids()})
+        scope = self.organisations_q(frozenset(Role), prefix)
+        if self.network_ids:
+            members = Organisation.networks.through.objects.filter(network_id__in=list(self.network_ids))
+            scope |= Q(**{f"{prefix}in": members.values("organisation_id")})
+        return scope
 
     def can_edit_organisation(self, organisation: Organisation | None) -> bool:
         if self.is_node_admin:

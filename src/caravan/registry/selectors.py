@@ -66,7 +66,7 @@ def facility_list_for_user(*, user, filters: FacilityFilters | None = None) -> Q
     f = filters or FacilityFilters()
     qs = Facility.objects.select_related("region", "organisation")
     if not access.is_node_admin:
-        qs = qs.filter(organisation__in=access.visible_organisation_ids())
+        qs = qs.filter(access.visible_rows_q())
     qs = _search(qs, f.q)
     if f.region:
         region = Region.objects.filter(pk=f.region).only("path").first()
@@ -151,7 +151,7 @@ def practitioner_list_for_user(*, user, filters: PractitionerFilters | None = No
     f = filters or PractitionerFilters()
     qs = Practitioner.objects.select_related("organisation")
     if not access.is_node_admin:
-        qs = qs.filter(organisation__in=access.visible_organisation_ids())
+        qs = qs.filter(access.visible_rows_q())
     qs = _search(qs, f.q)
     if f.specialty:
         qs = qs.filter(specialties__code=f.specialty)
