@@ -6,3 +6,8 @@ class PartnershipsConfig(AppConfig):
     name = "caravan.partnerships"
     label = "partnerships"
     verbose_name = _("Agreements and visits")
+
+    def ready(self) -> None:
+        from . import providers
+
+        providers.register()
