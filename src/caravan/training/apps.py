@@ -6,3 +6,9 @@ class TrainingConfig(AppConfig):
     name = "caravan.training"
     label = "training"
     verbose_name = _("Training and seminars")
+
+    def ready(self) -> None:
+        # Courses held and people trained count toward the agreements they cite.
+        from . import providers
+
+        providers.register()
