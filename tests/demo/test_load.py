@@ -46,12 +46,17 @@ def _table_counts() -> dict[str, int]:
 def test_the_first_load_creates_every_row_and_audits_it(demo):
     assert demo.created == {
         "network": 5, "region": 376, "population": 43, "organisation": 88, "facility": 78, "department": 56,
-        "equipment line": 244, "technique": 16, "practitioner": 1244, "appointment": 1243, "user": 25,
-        "membership": 29,
+        "equipment line": 244, "technique": 23, "practitioner": 1244, "appointment": 1243, "user": 25,
+        "membership": 29, "agreement": 15, "visit": 19,
+        "logged case": 16390, "case import": 19, "capability": 44, "transfer plan": 8, "plan item": 22,
+        "specialty centre": 7, "studio": 5,
+        "course": 8, "session": 28, "enrolment": 51, "attendance sheet": 26, "assessment": 31, "completion": 28,
+        "certificate": 16, "tele-mentoring series": 1, "tele-mentoring session": 6, "case presentation": 7,
+        "case approval": 6, "head count": 19,
     }
     assert demo.updated == {}
     # The node administrator's creation and promotion come before the loader starts counting.
-    assert demo.audit_events == AuditEvent.objects.count() == 3449
+    assert demo.audit_events == AuditEvent.objects.count() == 3806
 
 
 def test_one_network_per_programme_with_its_organisations_facilities_and_people(demo):

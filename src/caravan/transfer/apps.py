@@ -6,3 +6,9 @@ class TransferConfig(AppConfig):
     name = "caravan.transfer"
     label = "transfer"
     verbose_name = _("Technique transfer")
+
+    def ready(self):
+        from .metrics import register
+
+        # Agreements count "techniques transferred" from the plans that cite them.
+        register()
