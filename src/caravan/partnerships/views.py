@@ -6,12 +6,9 @@ write the user may not make is a 403; bad input is shown beside its field with
 status 400 and nothing is saved.
 """
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,55 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caravan.core.errors import ApplicationError, NotFound, PermissionDenied
-from caravan.core.forms_widgets import apply_errors
+from caravan.core.pages import attempt, crumbs, posted, require
+from caravan.core.pages import page as agreements_page
 from caravan.core.pagination import page_of
 
 from . import document_services, forms, selectors, services, visit_selectors
 from .lifecycle import ALLOWED
 from .models import Agreement
-
-
-def agreements_page(section: str):
-    """Sign-in required; mark the navigation section; NotFound becomes 404 and a refused write 403."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            request.nav_section = section
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound:
-                raise Http404 from None
-            except PermissionDenied:
-                raise Forbidden from None
-
-        return login_required(wrapper)
-
-    return decorate
-
-
-def posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden
-
-
-def crumbs(*trail) -> list[dict]:
-    return [{"label": _("Home"), "url": reverse("core:home")}] + [{"label": label, "url": url} for label, url in trail]
-
-
-def attempt(form, write):
-    """Call `write()`; a refused input lands on the form. Returns (saved, result)."""
-    try:
-        return True, write()
-    except (NotFound, PermissionDenied):
-        raise
-    except ApplicationError as exc:
-        apply_errors(form, exc)
-        return False, None
 
 
 def _agreement_crumbs(agreement: Agreement | None = None, *tail) -> list[dict]:

@@ -5,12 +5,8 @@ user may not see is a 404 (missing and forbidden look alike); a write the user
 may not make is a 403; bad input is shown beside its field with status 400.
 """
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caravan.core.access import access_for
-from caravan.core.errors import ApplicationError, NotFound, PermissionDenied
-from caravan.core.forms_widgets import apply_errors
+from caravan.core.errors import PermissionDenied
+from caravan.core.pages import attempt
+from caravan.core.pages import crumbs as _crumbs
+from caravan.core.pages import page as registry_page
+from caravan.core.pages import posted as _posted
+from caravan.core.pages import require as _require
 from caravan.core.pagination import page_of
 
 from . import forms, selectors, services
@@ -32,59 +32,14 @@ STAFF_SHOWN = 50
 # ---------------------------------------------------------------- shared plumbing
 
 
-def registry_page(section: str):
-    """Sign-in required; mark the navigation section; NotFound becomes 404 and a refused write 403."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            request.nav_section = section
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound:
-                raise Http404 from None
-            except PermissionDenied:
-                raise Forbidden from None
-
-        return login_required(wrapper)
-
-    return decorate
-
-
-def _posted(request):
-    """The submitted data of a POST (even an empty one, so it is validated), None otherwise."""
-    return request.POST if request.method == "POST" else None
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden
-
-
-def _crumbs(*trail) -> list[dict]:
-    """Breadcrumbs from Home, given (label, url) pairs; the last pair is the current page."""
-    return [{"label": _("Home"), "url": reverse("core:home")}] + [
-        {"label": label, "url": url} for label, url in trail
-    ]
-
-
 def _write(request, form, write, *, success: str) -> tuple[bool, object]:
-    """On a valid POST, call `write(cleaned_data)`; a refused input lands on the form's fields.
-
-    Returns (saved, result). NotFound and PermissionDenied pass through to the
-    page decorator: they are answers about the user, not about the input.
-    """
+    """On a valid POST, call `write(cleaned_data)`; a refused input lands on the form's fields."""
     if request.method != "POST" or not form.is_valid():
         return False, None
-    try:
-        result = write(form.cleaned_data)
-    except (NotFound, PermissionDenied):
-        raise
-    except ApplicationError as exc:
-        apply_errors(form, exc)
-        return False, None
-    messages.success(request, success)
-    return True, result
+    saved, result = attempt(form, lambda: write(form.cleaned_data))
+    if saved:
+        messages.success(request, success)
+    return saved, result
 
 
 def _form_page(request, form, *, title: str, crumbs: list, cancel_url: str, status: int | None = None,
