@@ -1,4 +1,4 @@
-"""Importing a month's log from CSV: the preview names row and column, nothing lands before confirmation."""
+"""Importing a month's log from CSV (workbooks: test_xlsx_imports): the preview names row and column, nothing lands before confirmation."""
 
 from datetime import timedelta
 
@@ -120,11 +120,11 @@ def test_a_file_that_cannot_be_read_is_refused_as_a_whole(cast, techs, data, err
     assert CaseImport.objects.get().status == "previewed"
 
 
-def test_an_excel_file_is_refused_with_advice(cast, techs):
+def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused_at_the_file_field(cast, techs):
     with pytest.raises(ValidationFailed) as caught:
         services.case_import_preview(by=cast.clinician_a, facility=cast.gangcha, file_name="may.xlsx", data=b"PK\x03")
     assert caught.value.fields == {"file": [
-        "Upload a CSV file (.csv). Excel files cannot be read here: save the sheet as CSV UTF-8 first."
+        "This file is not a valid Excel workbook (.xlsx). Save it again as .xlsx or as CSV UTF-8."
     ]}
     assert CaseImport.objects.count() == 0
 

@@ -212,13 +212,13 @@ def test_an_import_is_previewed_with_row_errors_then_confirmed_and_run(cast, tec
     assert CaseLog.objects.count() == 1
 
 
-def test_an_excel_upload_is_refused_beside_the_file_field(cast, techs, client_as):
+def test_a_broken_excel_upload_is_refused_beside_the_file_field(cast, techs, client_as):
     response = client_as(cast.clinician_a).post(url("import_upload"), {
         "facility": cast.gangcha.pk, "file": SimpleUploadedFile("may.xlsx", b"PK\x03\x04"),
     })
     assert response.status_code == 400
     assert field_errors(response) == {"file": [
-        "Upload a CSV file (.csv). Excel files cannot be read here: save the sheet as CSV UTF-8 first."]}
+        "This file is not a valid Excel workbook (.xlsx). Save it again as .xlsx or as CSV UTF-8."]}
 
 
 def test_imports_refuse_outsiders_and_other_roles(cast, techs, client_as):

@@ -133,7 +133,7 @@ def case_delete(request, case_id: int):
 
 
 @router.post("/imports", response={201: ImportOut},
-             summary="Check a CSV of cases; nothing is imported until you confirm")
+             summary="Check a CSV or Excel (.xlsx) file of cases; nothing is imported until you confirm")
 def import_preview(request, facility: Form[int], file: File[UploadedFile]):
     user = request.auth
     target = _one(selectors.facilities_for_logging(user=user), facility, "facility",

@@ -1,4 +1,6 @@
-"""Reading a month's case log from a CSV file, row by row, with every problem named by row and column.
+"""Reading a month's case log from CSV text, row by row, with every problem named by row and column.
+
+An uploaded .xlsx reaches here as CSV text made by sheetfile, so both formats get the same checks.
 
 The file has a header row. `date` (YYYY-MM-DD) and `technique` (a code of the
 national list) are required; `performer` (local, visiting), `supervision`
@@ -7,7 +9,6 @@ complication, death) may be left out or empty, which means local, independent
 (observed when a visiting expert performed) and success. Any other column is refused: patient identity is never stored, so
 a file that carries more than these columns is sent back to be fixed.
 Rows are numbered as a spreadsheet shows them: the header is row 1.
-(Excel files are not read: openpyxl is not installed on Caravan nodes; save the sheet as CSV.)
 """
 
 import csv

@@ -112,11 +112,15 @@ class CaseFilterForm(BootstrapFormMixin, forms.Form):
         )
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 class ImportForm(BootstrapFormMixin, forms.Form):
     facility = FacilityChoiceField(label=_("Facility"), queryset=None, empty_label=None)
-    file = forms.FileField(label=_("CSV file"), help_text=_(
-        "Columns: date, technique, performer, supervision, outcome. Save spreadsheets as CSV UTF-8."
-    ), widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+    file = forms.FileField(label=_("CSV or Excel file"), help_text=_(
+        "A CSV file (UTF-8) or an Excel workbook (.xlsx), whose first sheet is read. "
+        "Columns: date, technique, performer, supervision, outcome."
+    ), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv," + XLSX_MIME}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

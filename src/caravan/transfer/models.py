@@ -121,7 +121,7 @@ class CapabilityEvent(models.Model):
 
 
 class CaseImport(models.Model):
-    """One uploaded CSV of cases: its preview (row errors) and, once confirmed, the progress of its import."""
+    """One uploaded CSV or Excel file of cases (kept as CSV text): its preview (row errors) and, once confirmed, the progress of its import."""
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Checked, waiting for confirmation")

@@ -8,7 +8,7 @@ from .services import imports
 
 @task()
 def case_import_run(import_id: int) -> int:
-    """Import the confirmed rows of a CSV and recompute the ledger they touch; returns the rows inserted."""
+    """Import the confirmed rows of an uploaded file and recompute the ledger they touch; returns the rows inserted."""
     return imports.case_import_run(import_id)
 
 

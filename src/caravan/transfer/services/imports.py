@@ -1,4 +1,7 @@
-"""Importing a month's case log from CSV: check and preview, confirm, then the background run.
+"""Importing a month's case log from CSV or Excel (.xlsx): check and preview, confirm, then the background run.
+
+A workbook's first sheet is turned into CSV text (sheetfile) at upload, so both
+formats share the checks, the preview, the stored content and the run.
 
 Nothing reaches the log until the user confirms the preview; the run then
 inserts the valid rows in batches, each batch committed with the progress
@@ -16,7 +19,7 @@ from caravan.core import audit
 from caravan.core.errors import ValidationFailed
 from caravan.registry.models import Facility, Technique
 
-from .. import csvfile, ledger, scope
+from .. import csvfile, ledger, scope, sheetfile
 from ..models import CaseImport, CaseLog
 from .common import access_of, require
 
@@ -31,23 +34,16 @@ def technique_codes() -> dict[str, int]:
 
 @transaction.atomic
 def case_import_preview(*, by, facility: Facility, file_name: str, data: bytes) -> CaseImport:
-    """Check an uploaded CSV for a facility whose staff the user is; keep it with its row errors for review."""
+    """Check an uploaded CSV or .xlsx for a facility whose staff the user is; keep it with its row errors for review."""
     access = access_of(by)
     require(scope.is_staff_of(access, facility))
-    if not file_name.lower().endswith((".csv", ".txt")):
-        raise ValidationFailed.field("file", _(
-            "Upload a CSV file (.csv). Excel files cannot be read here: save the sheet as CSV UTF-8 first."
-        ), code="not_csv")
     if not data:
         raise ValidationFailed.field("file", _("The file is empty."), code="empty_file")
     if len(data) > settings.CARAVAN_MAX_UPLOAD_BYTES:
         raise ValidationFailed.field("file", _("The file is too large."), code="too_large")
+    to_check, content = _content(data, file_name)
     checked_on = timezone.localdate()
-    result = csvfile.preview(data, techniques=technique_codes(), today=checked_on)
-    try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = ""
+    result = csvfile.preview(to_check, techniques=technique_codes(), today=checked_on)
     case_import = CaseImport.objects.create(
         facility=facility, file_name=file_name[:255], content=content if result.valid else "",
         total_rows=result.total, valid_rows=result.valid, error_rows=result.error_rows,
@@ -56,6 +52,33 @@ def case_import_preview(*, by, facility: Facility, file_name: str, data: bytes) 
     audit.record(actor=by, action=audit.Action.CREATE, obj=case_import, organisation=facility.organisation,
                  changes=audit.diff({}, audit.snapshot(case_import, IMPORT_FIELDS)))
     return case_import
+
+
+def _content(data: bytes, file_name: str) -> tuple[bytes | str, str]:
+    """What to check and the CSV text to keep; a legacy .xls or a file that is not a readable workbook is refused.
+
+    CSV bytes are checked as they came, so a file that is not UTF-8 is named as such in the preview.
+    """
+    kind = sheetfile.kind_of(data, file_name)
+    if kind == sheetfile.Kind.LEGACY_XLS:
+        raise ValidationFailed.field("file", _(
+            "Old Excel files (.xls) cannot be read. Save the sheet as an Excel workbook (.xlsx) or as CSV UTF-8."
+        ), code="legacy_xls")
+    unreadable = ValidationFailed.field("file", _(
+        "This file is not a valid Excel workbook (.xlsx). Save it again as .xlsx or as CSV UTF-8."
+    ), code="bad_workbook")
+    if kind == sheetfile.Kind.BROKEN_XLSX:
+        raise unreadable
+    if kind == sheetfile.Kind.XLSX:
+        try:
+            text = sheetfile.workbook_text(data)
+        except sheetfile.UnreadableWorkbook:
+            raise unreadable from None
+        return text, text
+    try:
+        return data, data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data, ""
 
 
 def _locked_import(case_import: CaseImport) -> CaseImport:

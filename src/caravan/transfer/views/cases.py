@@ -1,4 +1,4 @@
-"""The home page of technique transfer, the case log, its fast entry form and the CSV import."""
+"""The home page of technique transfer, the case log, its fast entry form and the CSV and Excel import."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -103,7 +103,7 @@ def case_delete(request, pk: int):
     return redirect(target)
 
 
-# ---------------------------------------------------------------- CSV import
+# ---------------------------------------------------------------- CSV and Excel import
 
 
 @transfer_page
@@ -118,7 +118,7 @@ def import_upload(request):
         return redirect("transfer:import_detail", pk=case_import.pk)
     return render(request, "transfer/import_form.html", {
         "form": form, "imports": selectors.import_list_for_user(user=user)[:10],
-        "breadcrumbs": crumbs((_("Case log"), reverse("transfer:case_list")), (_("Import a CSV file"), None)),
+        "breadcrumbs": crumbs((_("Case log"), reverse("transfer:case_list")), (_("Import a CSV or Excel file"), None)),
     }, status=status_for(request))
 
 
@@ -128,7 +128,7 @@ def import_detail(request, pk: int):
     return render(request, "transfer/import_detail.html", {
         "case_import": case_import,
         "breadcrumbs": crumbs((_("Case log"), reverse("transfer:case_list")),
-                              (_("Import a CSV file"), reverse("transfer:import_upload")), (case_import.file_name, None)),
+                              (_("Import a CSV or Excel file"), reverse("transfer:import_upload")), (case_import.file_name, None)),
     })
 
 
