@@ -40,10 +40,10 @@ def test_the_daily_task_expires_notifies_and_warns_once(cast, agreement, public_
         ("coordinator", "expired", "SD-HB-2018"), ("coordinator", "expiring", "MZ-GC-2024"),
         ("outsider", "expiring", "MZ-GC-2024"),
     ]
-    # Only the coordinator has an address (the text is written in their profile's language).
+    # Only the coordinator has an address; the text is written in their profile's language (Chinese).
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["coordinator@haibei.example"], "Agreement SD-HB-2018 has expired"),
-        (["coordinator@haibei.example"], "Agreement MZ-GC-2024 ends soon"),
+        (["coordinator@haibei.example"], "协议 SD-HB-2018 已到期"),
+        (["coordinator@haibei.example"], "协议 MZ-GC-2024 即将到期"),
     ]
     assert mail.outbox[0].body.endswith(f"/agreements/{agreement.pk}/\n")
 
