@@ -220,12 +220,22 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=900, help="seconds one backend may take")
     parser.add_argument("--out", default=str(RESULTS))
     parser.add_argument("--markdown", action="store_true", help="print the figures of --out as Markdown; run nothing")
+    parser.add_argument("--scenarios", default="registry,partnerships,transfer",
+                        help="which benchmarks to run: registry, partnerships, transfer (see modules_run.py)")
+    parser.add_argument("--cases", type=int, default=1_000_000, help="case-log rows of the transfer scenarios")
+    parser.add_argument("--sqlite-cases", type=int, default=0, help="case-log rows on SQLite, if not --cases")
     args = parser.parse_args()
     if args.markdown:
         print(markdown(json.loads(Path(args.out).read_text())))
         return
 
     VAR.mkdir(parents=True, exist_ok=True)
+    if set(args.scenarios.split(",")) & {"partnerships", "transfer"}:
+        import modules_run
+
+        modules_run.run(args, machine=machine(), versions=versions())
+    if "registry" not in args.scenarios.split(","):
+        return
     started = time.perf_counter()
     results = {
         "benchmark": "registry at national scale",
