@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from caravan.core.models import Membership, Network, Organisation, Profile
 from caravan.core.roles import Role
@@ -78,6 +80,14 @@ def _user(username, org=None, role=None, **flags):
     if org is not None:
         Membership.objects.create(user=user, organisation=org, role=role)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in English: a request in another language must not leak into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

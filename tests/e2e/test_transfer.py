@@ -67,7 +67,7 @@ def test_importing_a_month_with_one_bad_row(cast, epidural, page, login, tmp_pat
     csv = tmp_path / "may.csv"
     csv.write_text(f"date,technique,performer,supervision,outcome\n{day(5)},EPI,local,independent,success\n"
                    f"{day(4)},EPI,local,remote,success\n{day(3)},EPI,local,supervised,complication\n")
-    page.get_by_label("CSV file").set_input_files(str(csv))
+    page.get_by_label("CSV or Excel file").set_input_files(str(csv))
     page.get_by_role("button", name="Check the file").click()
     page.wait_for_url("**/transfer/imports/*/")
     assert page.get_by_test_id("valid-rows").inner_text() == "2"
