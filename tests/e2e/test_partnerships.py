@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from caravan.partnerships import services, visit_services
 from caravan.partnerships.models import Agreement, Visit
@@ -86,16 +87,25 @@ def test_clicking_a_line_of_the_network_opens_its_agreement(cast, page, login):
     login("coordinator")
     page.goto(page.base_url + "/agreements/network/")
     page.wait_for_selector('#network-chart[data-ready="true"]')
-    # Where ECharts drew the two organisations: the middle of the line between them.
-    x, y = page.evaluate("""() => {
+    # Where ECharts drew the line between the two organisations; a node's label may lie across part of it,
+    # so hover along the line, as a user would, until the tooltip names the agreement, then click there.
+    points = page.evaluate("""() => {
         const chart = echarts.getInstanceByDom(document.getElementById('network-chart'));
         const data = chart.getModel().getSeriesByIndex(0).getData();
         const a = chart.convertToPixel({seriesIndex: 0}, data.getItemLayout(0));
         const b = chart.convertToPixel({seriesIndex: 0}, data.getItemLayout(1));
-        return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+        return [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].map(t => [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]);
     }""")
     box = page.locator("#network-chart").bounding_box()
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    tooltip = page.locator("#network-chart > div").filter(has_text="Shandong–Haibei")
+    for x, y in points:
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        try:
+            tooltip.wait_for(state="visible", timeout=1000)
+        except PlaywrightTimeout:
+            continue
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        break
     page.wait_for_url(f"**/agreements/{agreement.pk}/")
     assert page.locator("h1").inner_text() == "Shandong–Haibei"
 

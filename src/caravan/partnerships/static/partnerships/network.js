@@ -8,10 +8,14 @@
   var labels = JSON.parse(document.getElementById("graph-labels").textContent);
   var countries = data.countries;
   var statusColour = { draft: "#6c757d", signed: "#0a5a8a", active: "#1e7b34", expired: "#343a40", terminated: "#b02a37" };
-  var nodes = data.nodes.map(function (n) {
+  // Start every node on a circle in the server's order: the force layout then settles the same way on
+  // every visit, so the picture a coordinator learnt yesterday is the one they see today.
+  var nodes = data.nodes.map(function (n, i) {
+    var angle = 2 * Math.PI * i / Math.max(1, data.nodes.length);
     return {
       id: n.id, name: n.name, value: n.agreements, category: Math.max(0, countries.indexOf(n.country)),
-      symbolSize: 12 + 6 * Math.sqrt(n.agreements), country: n.country
+      symbolSize: 12 + 6 * Math.sqrt(n.agreements), country: n.country,
+      x: 300 + 200 * Math.cos(angle), y: 300 + 200 * Math.sin(angle)
     };
   });
   var pairs = {};
