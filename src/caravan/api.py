@@ -99,8 +99,12 @@ def on_http_error(request, exc: HttpError):
 
 
 from caravan.core.api import router as core_router  # noqa: E402
+from caravan.deployments.api import router as deployments_router  # noqa: E402
+from caravan.indicators.api import router as indicators_router  # noqa: E402
 from caravan.partnerships.api import router as partnerships_router  # noqa: E402
+from caravan.referrals.api import router as referrals_router  # noqa: E402
 from caravan.registry.api import router as registry_router  # noqa: E402
+from caravan.teleconsult.api import router as teleconsult_router  # noqa: E402
 from caravan.training.api import router as training_router  # noqa: E402
 from caravan.transfer.api import router as transfer_router  # noqa: E402
 
@@ -109,3 +113,7 @@ api.add_router("/registry/", registry_router)
 api.add_router("/agreements/", partnerships_router)
 api.add_router("/training/", training_router)
 api.add_router("/transfer/", transfer_router)
+api.add_router("/deployments/", deployments_router)
+api.add_router("/teleconsult/", teleconsult_router)
+api.add_router("/referrals/", referrals_router)
+api.add_router("/indicators/", indicators_router)

@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "caravan.partnerships",
     "caravan.training",
     "caravan.transfer",
+    "caravan.deployments",
+    "caravan.teleconsult",
+    "caravan.referrals",
+    "caravan.indicators",
     "caravan.demo",
 ]
 

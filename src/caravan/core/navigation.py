@@ -36,6 +36,10 @@ ENTRIES: list[NavEntry] = [
     NavEntry(_("Courses"), "training:course_list", "training", group=TRAINING),
     NavEntry(_("Tele-mentoring"), "training:series_list", "mentoring", group=TRAINING),
     NavEntry(_("Technique transfer"), "transfer:home", "transfer"),
+    NavEntry(_("Deployments"), "deployments:home", "deployments"),
+    NavEntry(_("Teleconsultation"), "teleconsult:home", "teleconsult"),
+    NavEntry(_("Referrals"), "referrals:home", "referrals"),
+    NavEntry(_("Indicators"), "indicators:home", "indicators"),
     NavEntry(_("Audit trail"), "core:audit_list", "audit", needs="can_read_audit"),
 ]
 

@@ -44,7 +44,10 @@ User = get_user_model()
 
 # Modules built on the registry add their demo data after it, in this order. Each
 # `<module>.demo.load(*, by, result)` is idempotent like the rest of the loader.
-MODULE_DEMOS = ["caravan.partnerships", "caravan.training", "caravan.transfer"]
+MODULE_DEMOS = [
+    "caravan.partnerships", "caravan.training", "caravan.transfer",
+    "caravan.deployments", "caravan.teleconsult", "caravan.referrals", "caravan.indicators",
+]
 
 
 class DemoError(Exception):

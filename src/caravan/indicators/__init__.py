@@ -1,0 +1,1 @@
+"""Indicators and dashboards: health-system and partnership indicators by region and period."""
