@@ -28,6 +28,7 @@ def test_me_with_session(cast, client_as):
         "username": "coordinator",
         "display_name": "Coordinator",
         "language": "en",
+        "time_zone": "UTC",
         "is_node_admin": False,
         "memberships": [{"organisation_id": cast.haibei.pk, "role": "coordinator"}],
     }
@@ -37,7 +38,7 @@ def test_me_of_the_node_admin(cast, client_as):
     response = client_as(cast.node_admin).get("/api/v1/me")
     assert response.json() == {
         "id": cast.node_admin.pk, "username": "node_admin", "display_name": "Node Admin", "language": "en",
-        "is_node_admin": True, "memberships": [],
+        "time_zone": "UTC", "is_node_admin": True, "memberships": [],
     }
 
 

@@ -1,4 +1,4 @@
-"""Core API: who am I, and personal tokens."""
+"""Core API: who am I, my profile, and personal tokens."""
 
 from datetime import datetime
 
@@ -21,13 +21,30 @@ class MeOut(Schema):
     username: str
     display_name: str
     language: str
+    time_zone: str
     is_node_admin: bool
     memberships: list[MembershipOut]
 
 
+class ProfileIn(Schema):
+    display_name: str = ""
+    language: str
+    time_zone: str
+
+
 @router.get("/me", response=MeOut, summary="The signed-in user and their roles")
 def me(request):
-    user = request.auth
+    return _me(request.auth)
+
+
+@router.put("/me/profile", response=MeOut, summary="Change your display name, language and time zone")
+def profile_update(request, payload: ProfileIn):
+    services.profile_update(by=request.auth, data=payload.dict())
+    request.auth.refresh_from_db()
+    return _me(request.auth)
+
+
+def _me(user) -> dict:
     access = access_for(user)
     profile = getattr(user, "profile", None)
     return {
@@ -35,6 +52,7 @@ def me(request):
         "username": user.get_username(),
         "display_name": profile.display_name if profile else "",
         "language": profile.language if profile else "en",
+        "time_zone": profile.time_zone if profile else "UTC",
         "is_node_admin": access.is_node_admin,
         "memberships": [{"organisation_id": org_id, "role": role} for org_id, _path, role in access.memberships],
     }

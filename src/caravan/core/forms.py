@@ -1,6 +1,9 @@
-"""Forms of the core pages: login, two-factor codes, API tokens and the audit filter."""
+"""Forms of the core pages: login, profile, two-factor codes, API tokens and the audit filter."""
+
+import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .forms_widgets import BootstrapFormMixin
@@ -21,6 +24,24 @@ class LoginForm(BootstrapFormMixin, forms.Form):
         label=_("Code from your authenticator app"), required=False, max_length=8,
         help_text=_("Only if you turned on two-factor login."), widget=_code_widget(),
     )
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    """Every IANA zone, grouped by area (Asia/…, Europe/…) so the list is easy to scan."""
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for zone in zones:
+        area, _sep, place = zone.partition("/")
+        groups.setdefault(area, []).append((zone, place.replace("_", " ")))
+    return [("UTC", "UTC")] + [(area, options) for area, options in groups.items()]
+
+
+class ProfileForm(BootstrapFormMixin, forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=200, required=False,
+                                   help_text=_("As colleagues should see it, in your own script."))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices,
+                                  help_text=_("Dates and times are shown in this zone."))
 
 
 class TokenForm(BootstrapFormMixin, forms.Form):

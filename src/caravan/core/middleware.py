@@ -1,13 +1,14 @@
-"""Request-wide behaviour: upload limit, language fallback, session lifetime, audit context."""
+"""Request-wide behaviour: upload limit, language fallback, session lifetime, time zone, audit context."""
 
 import secrets
 import time
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import context
@@ -87,6 +88,34 @@ class SessionTimeoutMiddleware:
                 # Write at most once a minute so a busy page does not rewrite the session row each time.
                 session[self.LAST_SEEN] = now
         return self.get_response(request)
+
+
+class TimeZoneMiddleware:
+    """Show dates and times in the user's own time zone, remembered in the session at login.
+
+    Kept in the session rather than read from the profile so that no page pays a
+    query for it; the profile page refreshes it when the user changes zone.
+    """
+
+    SESSION_KEY = "caravan_time_zone"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = request.session.get(self.SESSION_KEY) if hasattr(request, "session") else None
+        try:
+            zone = zoneinfo.ZoneInfo(name) if name else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class RequestContextMiddleware:

@@ -1,4 +1,6 @@
-"""Writes for accounts: users and memberships, API tokens, two-factor devices."""
+"""Writes for accounts: users and memberships, profiles, API tokens, two-factor devices."""
+
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -114,6 +116,35 @@ def api_token_revoke(*, by, token_id: int) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     audit.record(actor=by, action=audit.Action.SECURITY, obj=token, changes={"token": ["active", "revoked"]})
     return token
+
+
+PROFILE_FIELDS = ("display_name", "language", "time_zone")
+
+
+@transaction.atomic
+def profile_update(*, by, data: dict) -> Profile:
+    """Change the signed-in user's own display name, language and time zone."""
+    _require_signed_in(by)
+    errors: dict[str, list[str]] = {}
+    display_name = (data.get("display_name") or "").strip()
+    if len(display_name) > 200:
+        errors["display_name"] = [_("Must be at most %(limit)s characters.") % {"limit": 200}]
+    language = data.get("language") or ""
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Caravan does not speak this language.")]
+    time_zone = data.get("time_zone") or ""
+    if time_zone not in zoneinfo.available_timezones():
+        errors["time_zone"] = [_("This is not a time zone. Choose one from the list, e.g. Asia/Tehran.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    profile, _created = Profile.objects.get_or_create(user=by)
+    before = audit.snapshot(profile, PROFILE_FIELDS)
+    profile.display_name, profile.language, profile.time_zone = display_name, language, time_zone
+    profile.save(update_fields=list(PROFILE_FIELDS))
+    changes = audit.diff(before, audit.snapshot(profile, PROFILE_FIELDS))
+    if changes:
+        audit.record(actor=by, action=audit.Action.UPDATE, obj=profile, changes=changes)
+    return profile
 
 
 def _require_signed_in(user) -> None:

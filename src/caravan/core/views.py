@@ -1,4 +1,4 @@
-"""Core pages: login and logout, home, security (2FA), API tokens, audit trail."""
+"""Core pages: login and logout, home, profile, security (2FA), API tokens, audit trail."""
 
 import base64
 import time
@@ -12,6 +12,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -23,9 +24,9 @@ from caravan.registry.selectors import network_summary_for_user
 
 from . import audit, selectors, services
 from .errors import ApplicationError, NotFound
-from .forms import AuditFilterForm, LoginForm, OtpForm, TokenForm
+from .forms import AuditFilterForm, LoginForm, OtpForm, ProfileForm, TokenForm
 from .forms_widgets import apply_errors
-from .middleware import SessionTimeoutMiddleware
+from .middleware import SessionTimeoutMiddleware, TimeZoneMiddleware
 from .pagination import page_of
 
 
@@ -67,6 +68,8 @@ def _finish_login(request, user, device):
     request.session[SessionTimeoutMiddleware.STARTED] = time.time()
     audit.record(actor=user, action=audit.Action.LOGIN, obj=user)
     profile = getattr(user, "profile", None)
+    if profile is not None:
+        request.session[TimeZoneMiddleware.SESSION_KEY] = profile.time_zone
     target = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
@@ -75,6 +78,32 @@ def _finish_login(request, user, device):
     if profile is not None and profile.language:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, profile.language, samesite="Lax")
     return response
+
+
+@login_required
+def profile(request):
+    """The user's own display name, language and time zone."""
+    current = getattr(request.user, "profile", None)
+    initial = {"display_name": current.display_name if current else "",
+               "language": current.language if current else settings.LANGUAGE_CODE,
+               "time_zone": current.time_zone if current else settings.TIME_ZONE}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.profile_update(by=request.user, data=form.cleaned_data)
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            request.session[TimeZoneMiddleware.SESSION_KEY] = saved.time_zone
+            translation.activate(saved.language)
+            messages.success(request, _("Your profile is saved."))
+            response = redirect("core:profile")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, saved.language, samesite="Lax")
+            return response
+    return render(request, "core/profile.html", {
+        "form": form,
+        "breadcrumbs": [{"label": _("Home"), "url": reverse("core:home")}, {"label": _("My profile")}],
+    }, status=400 if request.method == "POST" else 200)
 
 
 @require_POST
