@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from caravan.core.errors import NotFound
-from caravan.core.forms_widgets import BootstrapFormMixin
+from caravan.core.forms_widgets import BootstrapFormMixin, DayInput
 
 from . import selectors
 from .models import (
@@ -42,15 +42,6 @@ class CheckboxGrid(forms.CheckboxSelectMultiple):
         context = super().get_context(name, value, attrs)
         context["widget"]["group_label"] = self.group_label
         return context
-
-
-class DayInput(forms.DateInput):
-    """The browser's date picker; it always exchanges ISO dates, whatever the page language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class LocalNameInput(forms.TextInput):

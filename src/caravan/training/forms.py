@@ -8,7 +8,7 @@ messages. Choices come from selectors, scoped to the user who fills the form.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caravan.core.forms_widgets import BootstrapFormMixin
+from caravan.core.forms_widgets import BootstrapFormMixin, DayInput
 from caravan.registry.selectors import facility_list_for_user, specialty_list
 
 from . import selectors, zones
@@ -20,15 +20,6 @@ COMMON_ZONES = (
     "Asia/Shanghai", "Asia/Ulaanbaatar", "Asia/Ho_Chi_Minh", "Asia/Tehran", "Asia/Dushanbe", "Asia/Kolkata",
     "Asia/Dhaka", "Asia/Bahrain", "Africa/Harare", "Africa/Tripoli", "Indian/Mahe", "UTC",
 )
-
-
-class DayInput(forms.DateInput):
-    """The browser's date picker; it always exchanges ISO dates, whatever the page language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ClockInput(forms.TimeInput):
