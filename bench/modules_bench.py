@@ -175,6 +175,10 @@ def main() -> None:
                 **timing)
         scenarios["agreement_search"] = measure(client, "agreement_search", f"/agreements/?q={first.code}",
                                                 first.code, **timing)
+        scenarios["network_province"] = measure(
+            client, "network_province", f"/agreements/network/?region={province.pk}", "network", **timing)
+        scenarios["network_api_province"] = measure(
+            client, "network_api_province", f"/api/v1/agreements/network?region={province.pk}", "edges", **timing)
         scenarios["network_country"] = measure(client, "network_country", f"/agreements/network/?country={country.pk}",
                                                "network", **timing)
         scenarios["network_api_country"] = measure(

@@ -26,7 +26,7 @@ from caravan.core.text import search_blob
 from caravan.partnerships.models import Agreement, AgreementParty, AgreementScope, Commitment, Scope, Visit
 from caravan.registry.bulk import BulkLoad
 from caravan.registry.models import Facility, Specialty, Technique
-from caravan.transfer.models import Capability, CapabilityStatus, CaseLog
+from caravan.transfer.models import Capability, CapabilityStatus, CaseLog, CaseYear
 
 TODAY = date(2026, 5, 1)
 LOGGED_AT = datetime(2026, 5, 1, 12, tzinfo=UTC)
@@ -197,6 +197,7 @@ class ModuleGenerator:
         by_technique = {t.pk: t for t in techniques}
         columns = ["facility_id", "technique_id", "performed_on", "performer", "supervision", "outcome", "logged_at"]
         capabilities = []
+        years: list[tuple] = []  # the per-year counts the ledger keeps beside the capability
         buffer: list[tuple] = []
         first_day = date(2016, 1, 1).toordinal()
         span = TODAY.toordinal() - first_day
@@ -217,6 +218,11 @@ class ModuleGenerator:
             if len(buffer) >= self.chunk:
                 self._timed("transfer_caselog", _raw_insert, CaseLog._meta.db_table, columns, buffer)
                 buffer = []
+            per_year: dict[int, int] = {}
+            for day in days:
+                year = date.fromordinal(day).year
+                per_year[year] = per_year.get(year, 0) + 1
+            years.extend((fid, tid, year, count) for year, count in sorted(per_year.items()))
             last = date.fromordinal(days[-1])
             status = CapabilityStatus.INDEPENDENT if independent_on else CapabilityStatus.SUPERVISED
             if independent_on and (TODAY - last).days > 730:
@@ -229,6 +235,8 @@ class ModuleGenerator:
         if buffer:
             self._timed("transfer_caselog", _raw_insert, CaseLog._meta.db_table, columns, buffer)
         self._timed("transfer_capability", self.load.add, Capability, capabilities)
+        self._timed("transfer_caseyear", _raw_insert, CaseYear._meta.db_table,
+                    ["facility_id", "technique_id", "year", "cases"], years)
         per_facility: dict[int, int] = {}
         for c in capabilities:
             per_facility[c.facility_id] = per_facility.get(c.facility_id, 0) + 1

@@ -9,11 +9,14 @@ from caravan.partnerships import services, visit_services
 from caravan.partnerships.models import Agreement, AgreementDocument, Commitment, Notification, Visit
 from tests.helpers import assert_refused, audit_count
 
-from .conftest import agreement_data, visit_data
+from .conftest import agreement_data, party, visit_data
 from .test_services import PDF
 
 A = "/api/v1/agreements"
 JSON = "application/json"
+# The session, the user, their memberships; the region, its organisations, the organisations above; the
+# agreements and their parties.
+NETWORK_QUERIES = 8
 FORBIDDEN = {"code": "forbidden", "message": "You do not have permission to do this.", "fields": {}}
 NOT_FOUND = {"code": "not_found", "message": "Not found.", "fields": {}}
 
@@ -225,9 +228,29 @@ def test_network(cast, agreement, public_agreement, client_as):
                    "agreements": 1},
                   {"id": cast.mazandaran.pk, "name": "Mazandaran University of Medical Sciences", "country": "",
                    "agreements": 1}],
-        "edges": [{"source": cast.mazandaran.pk, "target": cast.gangcha_org.pk, "agreement": public_agreement.pk,
-                   "code": "MZ-GC-2024", "title": "Mazandaran–Gangcha twinning", "status": "draft"}],
+        "edges": [{"source": cast.mazandaran.pk, "target": cast.gangcha_org.pk, "count": 1,
+                   "agreements": [{"id": public_agreement.pk, "code": "MZ-GC-2024",
+                                   "title": "Mazandaran–Gangcha twinning", "status": "draft"}]}],
     }
+
+
+@pytest.mark.parametrize("extra", [0, 5])
+def test_the_network_of_a_province(cast, agreement, public_agreement, client_as, django_assert_num_queries, extra):
+    for i in range(extra):
+        services.agreement_create(by=cast.node_admin, data=agreement_data(
+            cast, code=f"EXTRA-{i}", parties=[party(cast.haibei), party(cast.shandong)]))
+    client = client_as(cast.coordinator)
+    client.get(f"{A}/network")
+    with django_assert_num_queries(NETWORK_QUERIES):
+        data = client.get(f"{A}/network?region={cast.haibei_region.pk}").json()
+    pairs = {(e["source"], e["target"]): [a["code"] for a in e["agreements"]] for e in data["edges"]}
+    assert pairs == {
+        (cast.haibei.pk, cast.shandong.pk): [*(f"EXTRA-{i}" for i in range(extra)), "SD-HB-2018"],
+        (cast.mazandaran.pk, cast.gangcha_org.pk): ["MZ-GC-2024"],
+    }
+    assert data["agreements"] == 2 + extra
+    assert client.get(f"{A}/network?region={cast.mazandaran_region.pk}&status=active").json()["edges"] == []
+    assert client_as(None).get(f"{A}/network?region={cast.haibei_region.pk}").status_code == 401
 
 
 def test_notifications(cast, agreement, client_as):
@@ -307,3 +330,25 @@ def test_the_openapi_document_lists_the_agreement_endpoints(cast, client_as):
         "/api/v1/agreements/visits/{visit_id}/outcomes", "/api/v1/agreements/visits/{visit_id}/{item}/{item_id}",
         "/api/v1/agreements/visits/{visit_id}/calendar.ics",
     ])
+
+
+# ---------------------------------------------------------------- deletion
+
+
+def test_a_draft_is_deleted_through_the_api_and_a_signed_one_is_refused(cast, agreement, client_as):
+    client = client_as(cast.coordinator)
+    signed = services.agreement_create(by=cast.coordinator, data=agreement_data(cast, code="SIGNED"))
+    Agreement.objects.filter(pk=signed.pk).update(status="signed", signed_on=date(2018, 5, 10))
+    before = audit_count()
+    response = client.delete(f"{A}/{signed.pk}")
+    assert (response.status_code, response.json()) == (400, invalid(
+        "not_deletable", status=["Only a draft can be deleted; terminate a signed agreement instead."]))
+    assert audit_count() == before
+    for method, user, expected in [("delete", cast.analyst, FORBIDDEN), ("delete", cast.outsider, NOT_FOUND)]:
+        assert send(client_as(user), method, f"{A}/{agreement.pk}").json() == expected
+    assert_refused(client_as, [None], "delete", f"{A}/{agreement.pk}", anonymous_redirects=False)
+    response = client_as(cast.coordinator).delete(f"{A}/{agreement.pk}")
+    assert response.status_code == 204
+    assert list(Agreement.objects.values_list("code", flat=True)) == ["SIGNED"]
+    assert audit_count() == before + 1
+    assert client_as(cast.coordinator).get(f"{A}/{agreement.pk}").status_code == 404

@@ -253,8 +253,24 @@ def test_the_graph_links_pairs_of_small_agreements_and_a_star_for_large_ones():
     ]
     graph = network.build(rows)
     assert graph.agreements == 3
-    assert [(e.agreement_id, e.source, e.target) for e in graph.edges] == [
-        (1, 10, 11), (1, 10, 12), (1, 11, 12), (2, 20, 21), (3, 30, 31), (3, 30, 32), (3, 30, 33), (3, 30, 34),
+    assert [([a.id for a in e.agreements], e.source, e.target) for e in graph.edges] == [
+        ([1], 10, 11), ([1], 10, 12), ([1], 11, 12), ([2], 20, 21), ([3], 30, 31), ([3], 30, 32), ([3], 30, 33),
+        ([3], 30, 34),
     ]
     assert graph.countries == ["CN", "IR", "KZ", "MN", "VN", "ZW"]
     assert [(n.id, n.agreements) for n in graph.nodes][:3] == [(10, 1), (20, 1), (12, 1)]
+
+
+def test_the_graph_draws_one_line_per_pair_with_its_agreements_in_order():
+    rows = [
+        row(7, 10, "Shougang", code="NEW"), row(7, 11, "NCC Mongolia", "MN", "NEW"),
+        row(5, 11, "NCC Mongolia", "MN", "OLD"), row(5, 10, "Shougang", code="OLD"),
+        row(6, 10, "Shougang", code="TRI"), row(6, 11, "NCC Mongolia", "MN", "TRI"),
+        row(6, 12, "NCRC Kazakhstan", "KZ", "TRI"),
+    ]
+    graph = network.build(rows)
+    assert graph.agreements == 3
+    assert [(e.source, e.target, e.count, [a.code for a in e.agreements]) for e in graph.edges] == [
+        (10, 11, 3, ["NEW", "OLD", "TRI"]), (10, 12, 1, ["TRI"]), (11, 12, 1, ["TRI"]),
+    ]
+    assert {n.id: n.agreements for n in graph.nodes} == {10: 3, 11: 3, 12: 1}

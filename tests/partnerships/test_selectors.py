@@ -7,6 +7,7 @@ import pytest
 from caravan.core.errors import NotFound
 from caravan.partnerships import selectors, services, visit_services
 from caravan.partnerships.models import Agreement
+from caravan.registry.models import Facility
 
 from .conftest import TODAY, agreement_data, party, visit_data
 
@@ -146,15 +147,51 @@ def test_the_network_graph(cast, agreement, public_agreement, django_assert_num_
     with django_assert_num_queries(2):
         graph = selectors.network_graph(user=cast.coordinator)
     assert graph.agreements == 3
-    assert sorted((e.code, e.source, e.target) for e in graph.edges) == sorted([
-        ("MZ-GC-2024", cast.mazandaran.pk, cast.gangcha_org.pk), ("SD-HB-2018", cast.haibei.pk, cast.shandong.pk),
-        ("TRI", cast.haibei.pk, cast.shandong.pk), ("TRI", cast.haibei.pk, cast.mazandaran.pk),
-        ("TRI", cast.shandong.pk, cast.mazandaran.pk),
+    # One line per pair: Haibei and Shandong are linked by two agreements (same start: by code).
+    assert sorted((e.source, e.target, [a.code for a in e.agreements]) for e in graph.edges) == sorted([
+        (cast.mazandaran.pk, cast.gangcha_org.pk, ["MZ-GC-2024"]),
+        (cast.haibei.pk, cast.shandong.pk, ["SD-HB-2018", "TRI"]),
+        (cast.haibei.pk, cast.mazandaran.pk, ["TRI"]), (cast.shandong.pk, cast.mazandaran.pk, ["TRI"]),
     ])
     assert codes(selectors.visible_agreements(cast.outsider)) == ["MZ-GC-2024", "TRI"]
     outsider = selectors.network_graph(user=cast.clinician_a)
-    assert sorted({e.code for e in outsider.edges}) == ["MZ-GC-2024"]
+    assert sorted({a.code for e in outsider.edges for a in e.agreements}) == ["MZ-GC-2024"]
     research = selectors.network_graph(user=cast.node_admin, filters=selectors.AgreementFilters(scope="research"))
-    assert sorted({e.code for e in research.edges}) == ["MZ-GC-2024", "TRI"]
+    assert sorted({a.code for e in research.edges for a in e.agreements}) == ["MZ-GC-2024", "TRI"]
+    capped = selectors.network_graph(user=cast.node_admin, limit=1)
+    assert (capped.agreements, [a.code for e in capped.edges for a in e.agreements]) == (1, ["MZ-GC-2024"])
     drafts = selectors.network_graph(user=cast.node_admin, filters=selectors.AgreementFilters(status="active"))
     assert drafts.edges == []
+
+
+def test_a_province_holds_the_organisations_running_facilities_there_and_those_wholly_above_them(cast):
+    qinghai = sorted([cast.gangcha_org.pk, cast.liaocheng_org.pk, cast.haibei.pk, cast.shandong.pk])
+    assert selectors.organisations_in_region(cast.qinghai.pk) == qinghai
+    assert selectors.organisations_in_region(cast.haibei_region.pk) == sorted([cast.gangcha_org.pk, cast.haibei.pk])
+    assert selectors.organisations_in_region(cast.mazandaran_region.pk) == [cast.mazandaran.pk]
+    assert selectors.organisations_in_region(999_999) == []
+    # Once Liaocheng's hospital also runs a clinic in Mazandaran, Shandong above it belongs to neither province.
+    Facility.objects.create(code="IR-MZ-LC", name="Liaocheng clinic in Sari", organisation=cast.liaocheng_org,
+                            region=cast.mazandaran_region, level=3)
+    assert selectors.organisations_in_region(cast.qinghai.pk) == sorted(
+        [cast.gangcha_org.pk, cast.liaocheng_org.pk, cast.haibei.pk])
+    assert selectors.organisations_in_region(cast.mazandaran_region.pk) == sorted(
+        [cast.mazandaran.pk, cast.liaocheng_org.pk])
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_the_network_of_a_province_costs_the_same_queries_whatever_the_rows(cast, agreement, public_agreement,
+                                                                            django_assert_num_queries, extra):
+    for i in range(extra):
+        services.agreement_create(by=cast.node_admin, data=agreement_data(
+            cast, code=f"EXTRA-{i}", parties=[party(cast.gangcha_org), party(cast.liaocheng_org)]))
+    selectors.visible_agreements(cast.coordinator)
+    filters = selectors.AgreementFilters(region=cast.mazandaran_region.pk)
+    with django_assert_num_queries(4):  # region, its organisations, the agreements, their parties
+        graph = selectors.network_graph(user=cast.coordinator, filters=filters)
+    assert [a.code for e in graph.edges for a in e.agreements] == ["MZ-GC-2024"]
+    filters = selectors.AgreementFilters(region=cast.qinghai.pk)
+    with django_assert_num_queries(5):  # and whether the organisations above run facilities elsewhere
+        graph = selectors.network_graph(user=cast.coordinator, filters=filters)
+    assert graph.agreements == 2 + extra
+    assert len(graph.edges) == 2 + (1 if extra else 0)

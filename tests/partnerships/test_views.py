@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from caravan.core.models import AuditEvent
 from caravan.partnerships import services, visit_services
 from caravan.partnerships.models import Agreement, AgreementDocument, Notification, Visit, VisitStop
 from tests.helpers import assert_refused, audit_count
@@ -241,6 +242,32 @@ def test_the_network_page_carries_the_graph_and_a_table(cast, agreement, public_
     assert_refused(client_as, [None], "get", url("network"))
 
 
+@pytest.mark.parametrize("extra", [0, 6])
+def test_the_network_of_a_province_draws_a_line_per_pair(cast, agreement, public_agreement, client_as,
+                                                         django_assert_num_queries, extra):
+    for i in range(extra):
+        services.agreement_create(by=cast.coordinator, data=agreement_data(cast, code=f"N-{i}"))
+    client = settled(client_as(cast.coordinator))
+    # session, user, the chosen province (form), memberships; its path, its organisations, the organisations
+    # above them; agreements, parties; profile (menu), country and province choices.
+    with django_assert_num_queries(12):
+        response = client.get(url("network") + f"?region={cast.qinghai.pk}")
+    assert count_line(response) == f"{2 + extra} agreements between 4 organisations."
+    page = html(response)
+    assert page.count('data-testid="edge-row"') == 2
+    if extra:
+        # Seven agreements between Haibei and Shandong: five are named, the rest are in the list of those
+        # between them.
+        between = url("agreement_list") + f"?organisation={cast.haibei.pk}&amp;partner={cast.shandong.pk}"
+        assert between in page
+        listed = client.get(url("agreement_list") + f"?organisation={cast.haibei.pk}&partner={cast.shandong.pk}")
+        assert count_line(listed) == f"{1 + extra} agreements"
+    else:
+        assert url("agreement_detail", agreement.pk) in page
+    outside = client.get(url("network") + f"?region={cast.mazandaran_region.pk}")
+    assert count_line(outside) == "1 agreement between 2 organisations."
+
+
 def test_notifications_are_listed_and_marked_read(cast, agreement, client_as):
     Notification.objects.create(recipient=cast.coordinator, kind="expired", agreement=agreement)
     Notification.objects.create(recipient=cast.admin_a, kind="expired", agreement=agreement)
@@ -339,3 +366,53 @@ def test_the_detail_costs_a_fixed_number_of_queries_plus_one_per_period_shown(
         response = client.get(url("agreement_detail", agreement.pk))
     assert [p.window.key for p in response.context["reports"][0].history] == ["2026", "2025", "2024"]
     assert len(response.context["reports"][0].activities) == 3
+
+
+# ---------------------------------------------------------------- deletion
+
+
+@pytest.mark.parametrize("extra_parties", [0, 2])
+def test_a_draft_is_deleted_after_its_confirmation_page(cast, client_as, django_assert_num_queries, extra_parties):
+    parties = [party(cast.haibei, "lead"), party(cast.shandong)]
+    parties += [party(o) for o in (cast.gangcha_org, cast.liaocheng_org)[:extra_parties]]
+    agreement = services.agreement_create(by=cast.coordinator, data=agreement_data(cast, parties=parties))
+    client = settled(client_as(cast.coordinator))
+    # session, user, memberships; the agreement, its parties, scopes, commitments and documents; may edit;
+    # implementing agreements, visits citing it; profile (menu).
+    with django_assert_num_queries(12):
+        page = client.get(url("agreement_delete", agreement.pk))
+    assert page.status_code == 200 and "Delete the draft" in html(page)
+    assert url("agreement_delete", agreement.pk) in html(client.get(url("agreement_detail", agreement.pk)))
+    before = audit_count()
+    response = client.post(url("agreement_delete", agreement.pk))
+    assert (response.status_code, response["Location"]) == (302, url("agreement_list"))
+    assert not Agreement.objects.filter(pk=agreement.pk).exists()
+    assert audit_count() == before + 1
+    event = AuditEvent.objects.order_by("-id").first()
+    assert (event.action, event.object_id, event.changes["code"]) == ("delete", str(agreement.pk), ["SD-HB-2018", None])
+
+
+def test_deleting_is_refused_to_those_who_do_not_edit_the_agreement(cast, agreement, client_as):
+    for method in ("get", "post"):
+        assert_refused(client_as, [None, cast.analyst, cast.outsider, cast.clinician_a], method,
+                       url("agreement_delete", agreement.pk))
+    assert Agreement.objects.filter(pk=agreement.pk).exists()
+
+
+def test_a_signed_agreement_a_framework_in_use_and_a_cited_one_stay(cast, agreement, client_as):
+    client = client_as(cast.coordinator)
+    Agreement.objects.filter(pk=agreement.pk).update(status="signed", signed_on=date(2018, 5, 10))
+    response = client.post(url("agreement_delete", agreement.pk))
+    assert response.status_code == 400
+    assert "Only a draft can be deleted; terminate a signed agreement instead." in html(response)
+    assert "Delete the draft" not in html(client.get(url("agreement_delete", agreement.pk)))
+    framework = services.agreement_create(by=cast.coordinator, data=agreement_data(cast, code="FW", kind="mou"))
+    services.agreement_create(by=cast.coordinator, data=agreement_data(cast, code="IMPL", parent=framework))
+    response = client.post(url("agreement_delete", framework.pk))
+    assert "Other agreements implement this one; delete or move them first." in html(response)
+    cited = services.agreement_create(by=cast.coordinator, data=agreement_data(cast, code="CITED"))
+    visit_services.visit_create(by=cast.coordinator, data=visit_data(cast, cited))
+    response = client.post(url("agreement_delete", cited.pk))
+    assert "Visits cite this agreement; change them first." in html(response)
+    assert Agreement.objects.filter(code__in=["SD-HB-2018", "FW", "CITED"]).count() == 3
+    assert not AuditEvent.objects.filter(action="delete").exists()

@@ -84,11 +84,12 @@ def test_deleting_a_case_takes_its_effect_off_the_ledger(cast, techs):
 def test_logging_a_case_costs_a_fixed_number_of_queries(cast, techs, django_assert_num_queries):
     add_cases(cast.gangcha, techs.epidural, run(ago(40), 20), supervision="supervised")
     log(cast.clinician_a, cast.gangcha, techs.epidural, ago(5))  # loads the user's access
-    # Savepoint, insert, audit; the ledger in its savepoint: cases, threshold, capability, events, update.
-    with django_assert_num_queries(11):
+    # Savepoint, insert, audit; the ledger in its savepoint: cases, threshold, capability, per-year counts,
+    # events, the year's count updated, the capability updated.
+    with django_assert_num_queries(13):
         log(cast.clinician_a, cast.gangcha, techs.epidural, ago(4))
     # The third case alone makes the facility independent: its events from the log are rewritten (two more).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         log(cast.clinician_a, cast.gangcha, techs.epidural, ago(3))
     assert Capability.objects.get().status == "independent"
 

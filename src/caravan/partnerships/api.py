@@ -22,6 +22,7 @@ from caravan.registry import selectors as registry_selectors
 
 from . import (
     document_services,
+    fetch,
     ics,
     notify,
     selectors,
@@ -114,7 +115,7 @@ def _health(health) -> dict:
 
 
 def _scopes(agreement: Agreement) -> list[str]:
-    return [s.area for s in agreement.scopes.all()]
+    return [s.area for s in fetch.prefetched(agreement, "scopes")]
 
 
 def _row_out(row: selectors.AgreementRow) -> dict:
@@ -122,7 +123,7 @@ def _row_out(row: selectors.AgreementRow) -> dict:
     return {
         "id": a.pk, "code": a.code, "kind": a.kind, "kind_label": a.get_kind_display(), "title": a.title,
         "title_local": a.title_local, "status": a.status, "status_label": a.get_status_display(), "start": a.start,
-        "end": a.end, "public": a.public, "parties": list(a.parties.all()), "scopes": _scopes(a),
+        "end": a.end, "public": a.public, "parties": fetch.prefetched(a, "parties"), "scopes": _scopes(a),
         "health": _health(row.health), "progress": [{"commitment": c, "progress": p} for c, p in row.progress],
     }
 
@@ -197,6 +198,14 @@ def agreement_transition(request, agreement_id: int, payload: TransitionIn):
     services.agreement_transition(by=request.auth, agreement=agreement, to=payload.to, signed_on=payload.signed_on,
                                   reason=payload.reason)
     return _detail(request.auth, agreement_id)
+
+
+@router.delete("/{int:agreement_id}", response={204: None},
+               summary="Delete a draft agreement (refused once signed, or while others cite it)")
+def agreement_delete(request, agreement_id: int):
+    agreement = selectors.agreement_get_for_user(user=request.auth, pk=agreement_id)
+    services.agreement_delete(by=request.auth, agreement=agreement)
+    return Status(204, None)
 
 
 @router.post("/{int:agreement_id}/renew", response={201: AgreementDetailOut},
@@ -291,12 +300,14 @@ def document_delete(request, agreement_id: int, document_id: int):
 
 @router.get("/network", response=NetworkOut, summary="Organisations and the agreements between them")
 def network(request, query: Query[NetworkQuery]):
-    filters = selectors.AgreementFilters(status=query.status or "", scope=query.scope or "", country=query.country)
+    filters = selectors.AgreementFilters(status=query.status or "", scope=query.scope or "", country=query.country,
+                                         region=query.region)
     graph = selectors.network_graph(user=request.auth, filters=filters)
     return {
         "agreements": graph.agreements, "nodes": graph.nodes,
-        "edges": [{"source": e.source, "target": e.target, "agreement": e.agreement_id, "code": e.code,
-                   "title": e.title, "status": e.status} for e in graph.edges],
+        "edges": [{"source": e.source, "target": e.target, "count": e.count,
+                   "agreements": [{"id": a.id, "code": a.code, "title": a.title, "status": a.status}
+                                  for a in e.agreements]} for e in graph.edges],
     }
 
 

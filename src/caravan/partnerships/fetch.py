@@ -25,6 +25,16 @@ def expiring_days() -> int:
     return int(getattr(settings, "CARAVAN_EXPIRING_DAYS", 90))
 
 
+def prefetched(agreement: Agreement, relation: str) -> list:
+    """A prefetched relation's rows: the list of a `to_attr` prefetch (the lists), else the prefetch cache
+    (read without building a new QuerySet per call, as `.all()` does), else a query."""
+    as_list = getattr(agreement, f"{relation}_list", None)  # Prefetch(..., to_attr=f"{relation}_list")
+    if as_list is not None:
+        return as_list
+    cached = getattr(agreement, "_prefetched_objects_cache", {}).get(relation)
+    return list(cached) if cached is not None else list(getattr(agreement, relation).all())
+
+
 def _target(commitment: Commitment) -> float:
     return float(commitment.target)
 
@@ -37,7 +47,7 @@ def current_progress(agreements: list[Agreement], *, today: date) -> dict[int, l
     """
     groups: dict[tuple[str, periods.Window], list[int]] = defaultdict(list)
     for agreement in agreements:
-        for commitment in agreement.commitments.all():
+        for commitment in prefetched(agreement, "commitments"):
             if metrics.is_provided(commitment.metric):
                 window = periods.current_window(commitment.period, today)
                 groups[(commitment.metric, window)].append(agreement.pk)
@@ -47,7 +57,7 @@ def current_progress(agreements: list[Agreement], *, today: date) -> dict[int, l
     }
     result: dict[int, list[periods.Progress]] = {}
     for agreement in agreements:
-        for commitment in agreement.commitments.all():
+        for commitment in prefetched(agreement, "commitments"):
             window = periods.current_window(commitment.period, today)
             totals = counted.get((commitment.metric, window))
             if totals is None:
@@ -83,7 +93,7 @@ def health_of(agreements: list[Agreement], *, today: date,
     result = {}
     for agreement in agreements:
         behind = sum(
-            1 for c in agreement.commitments.all() for p in progress.get(c.pk, []) if p.behind
+            1 for c in prefetched(agreement, "commitments") for p in progress.get(c.pk, []) if p.behind
         )
         facts = HealthFacts(status=agreement.status, start=agreement.start, end=agreement.end,
                             activity_in_window=recent.get(agreement.pk, 0.0), commitments_behind=behind)

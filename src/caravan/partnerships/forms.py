@@ -149,6 +149,9 @@ class AgreementFilterForm(BootstrapFormMixin, forms.Form):
     scope = forms.ChoiceField(label=_("Scope"), choices=_any(_("Any scope")) + Scope.choices, required=False)
     country = forms.ModelChoiceField(label=_("Country"), queryset=None, required=False, empty_label=_("Any country"))
     expiring = forms.BooleanField(label=_("Ending within 90 days"), required=False)
+    # Set by a line of the network that stands for several agreements: those between two organisations.
+    organisation = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    partner = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,15 +161,21 @@ class AgreementFilterForm(BootstrapFormMixin, forms.Form):
         self.is_valid()
         v = self.cleaned_data
         country = v.get("country")
+        region = v.get("region")
         return selectors.AgreementFilters(
             q=v.get("q") or "", status=v.get("status") or "", kind=v.get("kind") or "", scope=v.get("scope") or "",
             country=country.pk if country else None, expiring=bool(v.get("expiring")),
+            organisation=v.get("organisation"), partner=v.get("partner"), region=region.pk if region else None,
         )
 
 
 class NetworkFilterForm(AgreementFilterForm):
+    region = forms.ModelChoiceField(label=_("Province"), queryset=None, required=False,
+                                    empty_label=_("Any province"))
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("q", "kind", "expiring"):
+        for name in ("q", "kind", "expiring", "organisation", "partner"):
             del self.fields[name]
+        self.fields["region"].queryset = selectors.province_choices()
 

@@ -106,6 +106,7 @@ class NetworkQuery(Schema):
     status: StatusCode | None = None
     scope: ScopeCode | None = None
     country: int | None = None
+    region: int | None = Field(None, description="A province (or any region): agreements with a party there.")
 
 
 class ReadIn(InputSchema):
@@ -253,13 +254,20 @@ class NodeOut(Schema):
     agreements: int
 
 
-class EdgeOut(Schema):
-    source: int
-    target: int
-    agreement: int
+class EdgeAgreementOut(Schema):
+    id: int
     code: str
     title: str
     status: str
+
+
+class EdgeOut(Schema):
+    """Two organisations and every drawn agreement between them, most recent first."""
+
+    source: int
+    target: int
+    count: int
+    agreements: list[EdgeAgreementOut]
 
 
 class NetworkOut(Schema):

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -518,6 +519,50 @@ def commitment_remove(*, by, commitment: Commitment) -> None:
     before = _state(agreement)
     Commitment.objects.filter(pk=commitment.pk).delete()
     _record(by, audit.Action.UPDATE, agreement, before, _state(agreement))
+
+
+# ---------------------------------------------------------------- deletion
+
+
+def deletion_problems(agreement: Agreement) -> dict[str, list]:
+    """Why an agreement may not be deleted, by field (empty when it may).
+
+    Only a draft may go: once signed, an agreement is a record the parties rely
+    on (terminate it instead). A draft that a framework's implementing
+    agreements point to, or that activities already cite, stays too: deleting
+    it would silently take their link away.
+    """
+    if agreement.status != Agreement.Status.DRAFT:
+        return {"status": [_("Only a draft can be deleted; terminate a signed agreement instead.")]}
+    if Agreement.objects.filter(parent=agreement).exists():
+        return {"parent": [_("Other agreements implement this one; delete or move them first.")]}
+    if agreement.visits.exists():
+        return {"agreement": [_("Visits cite this agreement; change them first.")]}
+    return {}
+
+
+def agreement_delete(*, by, agreement: Agreement) -> None:
+    """Delete a draft agreement with its parties, scopes, commitments and documents; one audit event keeps it."""
+    require_editor(by, agreement)
+    files = []
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        found = deletion_problems(agreement)
+        if found:
+            raise ValidationFailed(code="not_deletable", fields=found)
+        before = _state(agreement)
+        files = [d.file for d in agreement.documents.all()]
+        organisation = lead_organisation(agreement)
+        audit.record(actor=by, action=audit.Action.DELETE, obj=agreement, organisation=organisation,
+                     changes={k: [v, None] for k, v in before.items()})
+        try:
+            with transaction.atomic():
+                agreement.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            # Another module's records (a referral, a teleconsultation case…) cite it.
+            raise ValidationFailed(code="not_deletable", fields={"agreement": [
+                _("Records of other modules cite this agreement; it cannot be deleted.")]}) from exc
+        transaction.on_commit(lambda: [f.delete(save=False) for f in files])
 
 
 # ---------------------------------------------------------------- notifications

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
     path("<int:pk>/status/", views.agreement_transition, name="agreement_transition"),
     path("<int:pk>/renew/", views.agreement_renew, name="agreement_renew"),
+    path("<int:pk>/delete/", views.agreement_delete, name="agreement_delete"),
     path("<int:pk>/parties/<int:party_pk>/", views.party_edit, name="party_edit"),
     path("<int:pk>/commitments/new/", views.commitment_create, name="commitment_create"),
     path("<int:pk>/commitments/<int:commitment_pk>/edit/", views.commitment_edit, name="commitment_edit"),

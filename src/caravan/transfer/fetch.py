@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from caravan.registry.models import Technique
 
-from .models import Capability, CapabilityEvent, CaseLog
+from .models import Capability, CapabilityEvent, CaseLog, CaseYear
 from .rules import CaseFact, ManualStep
 
 Pair = tuple[int, int]  # (facility id, technique id)
@@ -21,10 +21,12 @@ class LedgerInputs:
     thresholds: dict[int, int] = field(default_factory=dict)
     capabilities: dict[Pair, Capability] = field(default_factory=dict)
     log_events: dict[int, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+    # The per-year case counts as stored: pair -> {year: (row id, cases)}.
+    years: dict[Pair, dict[int, tuple[int, int]]] = field(default_factory=lambda: defaultdict(dict))
 
 
 def ledger_inputs(pairs: Iterable[Pair]) -> LedgerInputs:
-    """At most four queries whatever the number of pairs (callers batch them by facility)."""
+    """At most five queries whatever the number of pairs (callers batch them by facility)."""
     wanted = set(pairs)
     inputs = LedgerInputs()
     if not wanted:
@@ -47,6 +49,12 @@ def ledger_inputs(pairs: Iterable[Pair]) -> LedgerInputs:
         pair = (capability.facility_id, capability.technique_id)
         if pair in wanted:
             inputs.capabilities[pair] = capability
+    stored = CaseYear.objects.filter(facility_id__in=facility_ids, technique_id__in=technique_ids).values_list(
+        "pk", "facility_id", "technique_id", "year", "cases")
+    for pk, facility_id, technique_id, year, cases in stored:
+        pair = (facility_id, technique_id)
+        if pair in wanted:
+            inputs.years[pair][year] = (pk, cases)
     capability_pairs = {c.pk: pair for pair, c in inputs.capabilities.items()}
     events = (
         CapabilityEvent.objects.filter(capability_id__in=list(capability_pairs))

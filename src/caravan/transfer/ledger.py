@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from . import conf
 from .fetch import LedgerInputs, Pair, ledger_inputs
-from .models import Capability, CapabilityEvent
+from .models import Capability, CapabilityEvent, CaseYear
 from .rules import LedgerOutcome, derive
 
 # Pairs recomputed together: a batch is loaded in four queries and written in a few more.
@@ -57,7 +57,32 @@ def recompute(pairs: Iterable[Pair], *, as_of: date | None = None, progress=None
     return changed
 
 
+def _recount_years(inputs: LedgerInputs, batch: list[Pair]) -> None:
+    """Bring the per-year case counts of the batch's pairs in line with their log (a query per kind of change)."""
+    gone: list[int] = []
+    changed: list[CaseYear] = []
+    new: list[CaseYear] = []
+    for pair in batch:
+        counted: dict[int, int] = {}
+        for case in inputs.cases.get(pair, []):
+            counted[case.day.year] = counted.get(case.day.year, 0) + 1
+        stored = inputs.years.get(pair, {})
+        gone.extend(pk for year, (pk, _n) in stored.items() if year not in counted)
+        for year, n in counted.items():
+            if year not in stored:
+                new.append(CaseYear(facility_id=pair[0], technique_id=pair[1], year=year, cases=n))
+            elif stored[year][1] != n:
+                changed.append(CaseYear(pk=stored[year][0], cases=n))
+    if gone:
+        CaseYear.objects.filter(pk__in=gone).delete()
+    if changed:
+        CaseYear.objects.bulk_update(changed, ["cases"], batch_size=BATCH)
+    if new:
+        CaseYear.objects.bulk_create(new, batch_size=BATCH)
+
+
 def _recompute_batch(inputs: LedgerInputs, batch: list[Pair], as_of: date) -> int:
+    _recount_years(inputs, batch)
     to_create: list[tuple[Capability, LedgerOutcome]] = []
     to_update: list[Capability] = []
     new_events: list[tuple[Capability, LedgerOutcome]] = []

@@ -85,6 +85,31 @@ class Capability(models.Model):
         return f"{self.facility_id} · {self.technique_id} · {self.status}"
 
 
+class CaseYear(models.Model):
+    """How many cases the log holds for one facility × technique (one capability) in one calendar year.
+
+    Written by the ledger recompute, which every case write, deletion and import
+    runs, so that a report sums a few rows per capability instead of counting the
+    log (at 1 million cases, counting "cases performed" was 1.4 s of the
+    country-wide report on SQLite).
+    """
+
+    facility = models.ForeignKey("registry.Facility", on_delete=models.CASCADE, related_name="+")
+    technique = models.ForeignKey("registry.Technique", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    cases = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["facility", "technique", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "technique", "year"], name="case_year_once"),
+        ]
+        indexes = [models.Index(fields=["year"])]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} · {self.technique_id} · {self.year}: {self.cases}"
+
+
 class CapabilityEvent(models.Model):
     """One dated change of a capability's status, with its evidence.
 
