@@ -1,3 +1,9 @@
-"""WebSocket routes; modules add theirs here (live ECG arrives with teleconsultation)."""
+"""WebSocket routes; modules add theirs here."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from caravan.teleconsult.live import LiveEcgConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/teleconsult/cases/<int:pk>/live/", LiveEcgConsumer.as_asgi()),
+]

@@ -6,3 +6,8 @@ class TeleconsultConfig(AppConfig):
     name = "caravan.teleconsult"
     label = "teleconsult"
     verbose_name = _("Teleconsultation")
+
+    def ready(self) -> None:
+        from . import metrics
+
+        metrics.register()

@@ -1,0 +1,74 @@
+"""Forms of teleconsultation pages; the services hold the rules, the forms only parse."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from caravan.core.forms_widgets import BootstrapFormMixin
+from caravan.registry.models import Specialty
+
+from .models import Urgency
+
+SEX_CHOICES = [("", "—"), ("female", _("Female")), ("male", _("Male")), ("other", _("Other"))]
+
+
+class CaseForm(BootstrapFormMixin, forms.Form):
+    agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None, required=False)
+    facility = forms.ModelChoiceField(label=_("Requesting facility"), queryset=None, required=False)
+    patient_local_id = forms.CharField(label=_("Patient's local identifier"), required=False, max_length=100,
+                                       help_text=_("Stored only as a keyed hash; never shown to the consultant."))
+    patient_age = forms.IntegerField(label=_("Age (years)"), required=False)
+    patient_sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, required=False)
+    specialty = forms.ModelChoiceField(label=_("Specialty wanted"), queryset=Specialty.objects.all(), required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False)
+    question = forms.CharField(label=_("Clinical question"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, agreements, facilities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = agreements
+        self.fields["facility"].queryset = facilities
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; their content is judged by the service, which names the problem."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        return list(data) if isinstance(data, list | tuple) else ([data] if data else [])
+
+
+class UploadForm(BootstrapFormMixin, forms.Form):
+    file = MultipleFileField(label=_("ECG or DICOM file(s)"), required=False,
+                             help_text=_("A WFDB record: choose its .hea header with its data files together."))
+    sampling_rate = forms.FloatField(label=_("Sampling rate (Hz), for text files without one"), required=False)
+
+
+class ReportForm(BootstrapFormMixin, forms.Form):
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    impression = forms.CharField(label=_("Impression"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    recommendation = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 2}),
+                                     required=False)
+    addendum = forms.BooleanField(label=_("Addendum to the signed report"), required=False)
+
+
+class MessageForm(BootstrapFormMixin, forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReturnForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("What is missing"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AssignForm(BootstrapFormMixin, forms.Form):
+    consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=None, required=False)
+
+    def __init__(self, *args, consultants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = consultants
+        self.fields["consultant"].label_from_instance = lambda u: f"{u.get_username()} ({u.load})"
