@@ -6,3 +6,8 @@ class ReferralsConfig(AppConfig):
     name = "caravan.referrals"
     label = "referrals"
     verbose_name = _("Referrals")
+
+    def ready(self) -> None:
+        from . import providers
+
+        providers.register()
