@@ -40,7 +40,7 @@ def test_each_demo_user_logs_in_and_sees_exactly_their_networks_facilities(demo)
 def test_the_node_administrator_logs_in_and_sees_every_facility(demo):
     _log_in("admin")
     admin = User.objects.get(username="admin")
-    assert facility_list_for_user(user=admin).count() == Facility.objects.count() == 78
+    assert facility_list_for_user(user=admin).count() == Facility.objects.count() == 84
 
 
 def test_a_wrong_password_is_refused(demo):
