@@ -26,7 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-ACCEPTANCE = ROOT.parent / "shared" / "acceptance"
+ACCEPTANCE = next((p for p in (ROOT.parent / "shared" / "acceptance", Path("/work/shared/acceptance"))
+                   if p.is_dir()), ROOT.parent / "shared" / "acceptance")
 
 
 def percentile(values, q):

@@ -1,5 +1,6 @@
 """Teleconsultation fixtures: the Haibei–Shandong teleconsultation agreement and the real files to read."""
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,19 @@ from caravan.teleconsult import services
 from caravan.teleconsult.models import ConsultantProfile
 from tests.conftest import PASSWORD
 
-ACCEPTANCE = Path(__file__).resolve().parents[3] / "shared" / "acceptance"
+
+def _acceptance_folder() -> Path:
+    """The shared acceptance files, read in place: CARAVAN_ACCEPTANCE, else ../shared beside the project,
+    else the workplace's /work/shared (a clean checkout for CI may live anywhere)."""
+    candidates = [os.environ.get("CARAVAN_ACCEPTANCE", ""),
+                  Path(__file__).resolve().parents[3] / "shared" / "acceptance", "/work/shared/acceptance"]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "MANIFEST.md").is_file():
+            return Path(candidate)
+    raise RuntimeError("The acceptance files are not found: set CARAVAN_ACCEPTANCE to the shared/acceptance folder.")
+
+
+ACCEPTANCE = _acceptance_folder()
 
 
 def files(*relative: str) -> dict[str, bytes]:
