@@ -1,6 +1,7 @@
 """Live ECG through the real consumer and channels' in-memory layer: who may join, what viewers get, what is saved."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -19,6 +20,13 @@ from .conftest import files, open_case
 
 # Channels closes "old" connections around each WebSocket event: that ends a test transaction on PostgreSQL.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run(scenario):
+    """Run an async scenario in a thread of its own: a browser test earlier in the same worker leaves
+    Playwright's event loop on the main thread, where async_to_sync refuses to start another."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(async_to_sync(scenario)).result()
 
 APP = URLRouter(websocket_urlpatterns)
 
@@ -84,7 +92,7 @@ def test_a_stream_reaches_the_viewers_and_is_saved(cast, tele):
             await socket.disconnect()
         return sent, received, saved
 
-    sent, received, saved = async_to_sync(scenario)()
+    sent, received, saved = run(scenario)
     attachment = Attachment.objects.get()
     assert sent == 4000
     assert received == [(["ECG 1", "ECG 2", "ECG 3", "ECG 4"], 4000, attachment.pk)] * 2
@@ -104,7 +112,7 @@ def test_others_cannot_join(cast, tele, who, send):
         await socket.disconnect()
         return connected, code
 
-    assert async_to_sync(scenario)() == (False, 4403)
+    assert run(scenario) == (False, 4403)
 
 
 def test_anonymous_cannot_join(cast, tele):
@@ -116,7 +124,7 @@ def test_anonymous_cannot_join(cast, tele):
         socket = communicator(case, AnonymousUser())
         return (await socket.connect())
 
-    assert async_to_sync(scenario)() == (False, 4403)
+    assert run(scenario) == (False, 4403)
 
 
 def test_bad_messages_are_answered_not_crashed_on(cast, tele):
@@ -135,7 +143,7 @@ def test_bad_messages_are_answered_not_crashed_on(cast, tele):
         await sender.disconnect()
         return answers
 
-    assert async_to_sync(scenario)() == [
+    assert run(scenario) == [
         "send start first", "leads must be a list of 1 to 16 names",
         "samples must hold one row per lead, at most 2 s per chunk", "unknown message type"]
     assert Attachment.objects.count() == 0
