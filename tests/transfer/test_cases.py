@@ -95,7 +95,7 @@ def test_logging_a_case_costs_a_fixed_number_of_queries(cast, techs, django_asse
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"performed_on": timezone.localdate() + timedelta(days=1)}, "performed_on", "The date is in the future."),
+    ({"performed_on": timezone.localdate() + timedelta(days=2)}, "performed_on", "The date is in the future."),
     ({"performed_on": None}, "performed_on", "Enter a date."),
     ({"technique": None}, "technique", "Choose a technique from the catalogue."),
     ({"supervision": "remote"}, "supervision",
