@@ -7,12 +7,13 @@ times on every page are shown in it without a query per request.
 from datetime import UTC, datetime
 
 import pytest
-from django.utils import translation
+from django.utils import timezone
 
 from caravan.core import services
 from caravan.core.middleware import TimeZoneMiddleware
 from caravan.core.models import AuditEvent, Profile
 from tests.conftest import PASSWORD
+from tests.core.test_views import warm
 from tests.helpers import assert_refused, audit_count
 
 VALID = {"display_name": "Zhang Wei 张伟", "language": "zh-hans", "time_zone": "Asia/Shanghai"}
@@ -30,8 +31,7 @@ def test_the_api_refuses_without_a_login(cast, client):
 
 
 def test_the_page_shows_the_current_profile(cast, client_as, django_assert_num_queries):
-    client = client_as(cast.clinician_a)
-    client.get("/")  # the session's start and last-seen times are written on the first request
+    client = warm(client_as(cast.clinician_a))
     # session, user, profile (for the menu and the form), memberships for the navigation
     with django_assert_num_queries(4):
         response = client.get("/account/profile/")
@@ -116,5 +116,5 @@ def test_times_on_the_pages_are_shown_in_the_user_zone(cast, client_as):
     session.save()
     page = client.get("/audit/?object_type=registry.facility").content.decode()
     assert "11:30 +0330" in page
-    # The zone is per request: nothing leaks into the next one without a session.
-    assert translation.get_language() == "en"
+    # The zone is per request: it does not stay active after the response.
+    assert timezone.get_current_timezone_name() == "UTC"
