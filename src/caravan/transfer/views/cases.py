@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 from caravan.core.access import access_for
 from caravan.core.errors import ValidationFailed
 from caravan.core.formats import format_day
+from caravan.core.pages import posted, require
 from caravan.core.pagination import page_of
 
 from .. import forms, reports, scope, selectors, services
 from ..models import Capability
-from .common import crumbs, posted, require, status_for, transfer_page, write
+from .common import crumbs, status_for, transfer_page, write
 
 REMEMBERED = "transfer_case_defaults"
 

@@ -4,8 +4,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from caravan.core.pages import posted, require
+
 from .. import forms, selectors, services
-from .common import crumbs, posted, require, status_for, transfer_page, write
+from .common import crumbs, status_for, transfer_page, write
 
 
 def _crumb():

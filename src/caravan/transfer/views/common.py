@@ -1,68 +1,33 @@
-"""Plumbing shared by the transfer pages: sign-in, 404/403, breadcrumbs, form writes and CSV answers."""
+"""What the transfer pages add to `core.pages`: their section and breadcrumbs, form writes with a message, CSV."""
 
 import csv
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from caravan.core.errors import ApplicationError, NotFound, PermissionDenied
-from caravan.core.forms_widgets import apply_errors
+from caravan.core import pages
 
 SECTION = "transfer"
 
-
-def transfer_page(view):
-    """Sign-in required; the navigation marks Technique transfer; NotFound is a 404 and a refused write a 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        request.nav_section = SECTION
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied:
-            raise Forbidden from None
-
-    return login_required(wrapper)
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise Forbidden
-
-
-def posted(request):
-    return request.POST if request.method == "POST" else None
+# Sign-in required; the navigation marks Technique transfer; NotFound is a 404 and a refused write a 403.
+transfer_page = pages.page(SECTION)
 
 
 def crumbs(*trail) -> list[dict]:
     """Home › Technique transfer › … ; the last (label, url) pair is the current page."""
-    return [
-        {"label": _("Home"), "url": reverse("core:home")},
-        {"label": _("Technique transfer"), "url": reverse("transfer:home")},
-    ] + [{"label": label, "url": url} for label, url in trail]
+    return pages.crumbs((_("Technique transfer"), reverse("transfer:home")), *trail)
 
 
 def write(request, form, action, *, success: str | None = None):
     """On a valid POST call `action(cleaned_data)`; a refused input lands on the form. Returns (saved, result)."""
     if request.method != "POST" or not form.is_valid():
         return False, None
-    try:
-        result = action(form.cleaned_data)
-    except (NotFound, PermissionDenied):
-        raise
-    except ApplicationError as exc:
-        apply_errors(form, exc)
-        return False, None
-    if success:
+    saved, result = pages.attempt(form, lambda: action(form.cleaned_data))
+    if saved and success:
         messages.success(request, success)
-    return True, result
+    return saved, result
 
 
 def status_for(request) -> int:

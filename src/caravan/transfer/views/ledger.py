@@ -6,11 +6,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from caravan.core.pages import require
 from caravan.registry import selectors as registry_selectors
 
 from .. import forms, rules, selectors, services
 from ..models import CapabilityStatus
-from .common import crumbs, require, transfer_page, write
+from .common import crumbs, transfer_page, write
 
 STATUSES = CapabilityStatus.choices
 

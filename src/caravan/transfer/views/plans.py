@@ -8,11 +8,12 @@ from django.views.decorators.http import require_POST
 
 from caravan.core.access import access_for
 from caravan.core.errors import ValidationFailed
+from caravan.core.pages import posted, require
 from caravan.core.pagination import page_of
 
 from .. import forms, scope, selectors, services
 from ..models import PHASES
-from .common import crumbs, posted, require, status_for, transfer_page, write
+from .common import crumbs, status_for, transfer_page, write
 
 
 def _plans_crumb():
