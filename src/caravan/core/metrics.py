@@ -30,6 +30,9 @@ class Metric:
     code: str
     label: Promise
     unit: Promise
+    # False for a metric that counts a subset of another one's activities (answered in time is a
+    # subset of answered): counting it again would add nothing to "is this agreement active?".
+    activity: bool = True
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ CATALOGUE: dict[str, Metric] = {
         Metric("visits", _("Visits"), _("visits")),
         Metric("patients_referred", _("Patients referred"), _("patients")),
         Metric("consultations_answered", _("Consultations answered"), _("consultations")),
+        Metric("consultations_answered_in_time", _("Consultations answered within target time"),
+               _("consultations"), activity=False),
         Metric("techniques_transferred", _("Techniques transferred"), _("techniques")),
     ]
 }

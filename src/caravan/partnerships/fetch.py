@@ -75,8 +75,8 @@ def recent_activity(agreement_ids: list[int], *, today: date, days: int) -> dict
     if not agreement_ids:
         return result
     start = today - timedelta(days=days)
-    for code in metrics.CATALOGUE:
-        if not metrics.is_provided(code):
+    for code, metric in metrics.CATALOGUE.items():
+        if not metric.activity or not metrics.is_provided(code):
             continue
         for agreement_id, value in metrics.totals(code, agreement_ids=agreement_ids, start=start, end=today).items():
             result[agreement_id] = result.get(agreement_id, 0.0) + value
