@@ -6,6 +6,9 @@ live-ECG latency from sender to 20 viewers.
   500 Hz WFDB record and for MIT-BIH record 100 (two leads, 30 min, read in place from ../shared/acceptance).
 - Queue: p50/p95 of the consultant's queue page and the coordinator's case list (first page, HTML, through
   Django's test client) with 100,000 cases in a fresh SQLite database (or DATABASE_URL if given).
+- Closing the loop and MDT: p50/p95 of the coordinator's "answered, receipt not confirmed" page (12,500
+  answered cases of the 100,000), the requester's notices page (1,000 notices) and an MDT session page with
+  10 cases on its agenda (the consultant is a participant, so every case list also asks the MDT subquery).
 - Live: 12 leads at 500 Hz in 100 ms chunks at real speed for 20 s, 20 viewers, through the real consumer
   and the channel layer in one process (in-memory, or Redis when CARAVAN_REDIS_URL is set); latency is the
   time from the sender stamping a chunk to each viewer receiving it.
@@ -128,7 +131,30 @@ def seed_cases(n: int):
             Case.objects.bulk_create(batch)
             batch = []
     Case.objects.bulk_create(batch)
+    seed_loop_and_mdt(users, agreement, gangcha)
     return users
+
+
+def seed_loop_and_mdt(users, agreement, facility):
+    """1,000 notices for the requester and one MDT session with 10 answered cases on its agenda."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from caravan.teleconsult.models import Case, MdtItem, MdtParticipant, MdtSession, Notice
+
+    answered = list(Case.objects.filter(status="answered").order_by("pk")[:1000])
+    now = timezone.now()
+    Case.objects.filter(status="answered").update(answered_at=now - timedelta(hours=3))
+    Notice.objects.bulk_create([Notice(recipient=users["clinician"], case=c, kind="report_signed", ref=1)
+                                for c in answered])
+    session = MdtSession.objects.create(agreement=agreement, title="Bench MDT", host=facility,
+                                        starts_at=now + timedelta(days=7), time_zone="Asia/Shanghai",
+                                        created_by=users["coordinator"])
+    session.facilities.set([facility])
+    MdtParticipant.objects.create(session=session, user=users["consultant"])
+    MdtItem.objects.bulk_create([MdtItem(session=session, case=c, position=i) for i, c in enumerate(answered[:10])])
+    users["mdt_session"] = session.pk
 
 
 def page_times(users, repeat: int = 40) -> dict:
@@ -137,7 +163,11 @@ def page_times(users, repeat: int = 40) -> dict:
     out = {}
     for label, user, url in (("consultant_queue", "consultant", "/teleconsult/?queue=1"),
                              ("coordinator_all_cases", "coordinator", "/teleconsult/"),
-                             ("api_queue", "consultant", "/api/v1/teleconsult/cases?queue=true")):
+                             ("api_queue", "consultant", "/api/v1/teleconsult/cases?queue=true"),
+                             ("consultant_all_cases_with_mdt", "consultant", "/teleconsult/"),
+                             ("coordinator_awaiting_receipt", "coordinator", "/teleconsult/awaiting-receipt/"),
+                             ("requester_notices", "clinician", "/teleconsult/notices/"),
+                             ("mdt_session_10_cases", "consultant", f"/teleconsult/mdt/{users['mdt_session']}/")):
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(users[user])
         client.get(url)
@@ -206,7 +236,9 @@ def main():
     parser.add_argument("--live-seconds", type=float, default=20)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "teleconsult.json"))
     args = parser.parse_args()
-    result = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
+    result = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+              # The machine is shared: the load around the run says how far the wall times are inflated.
+              "loadavg_before": [round(x, 2) for x in os.getloadavg()]}
     result["ecg"] = ecg_throughput()
     print(result["ecg"], flush=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -220,6 +252,7 @@ def main():
         print(result["queue"], flush=True)
         result["live"] = asyncio.run(live_latency(users, args.live_seconds))
         print(result["live"], flush=True)
+    result["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
 
 

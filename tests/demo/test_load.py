@@ -54,13 +54,13 @@ def test_the_first_load_creates_every_row_and_audits_it(demo):
         "certificate": 16, "tele-mentoring series": 1, "tele-mentoring session": 6, "case presentation": 7,
         "case approval": 6, "head count": 19,
         "aid programme": 1, "pool candidate": 102, "posting": 102, "emergency": 1,
-        "teleconsult case": 4,
+        "teleconsult case": 4, "MDT session": 1,
         "referral capacity": 23, "referral": 161,
         "data value": 10,
     }
     assert demo.updated == {}
     # The node administrator's creation and promotion come before the loader starts counting.
-    assert demo.audit_events == AuditEvent.objects.count() == 4069
+    assert demo.audit_events == AuditEvent.objects.count() == 4070
 
 
 def test_one_network_per_programme_with_its_organisations_facilities_and_people(demo):

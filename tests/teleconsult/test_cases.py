@@ -243,3 +243,18 @@ def test_consultations_answered_feed_the_agreement(cast, tele):
     [activity] = metrics.activities("consultations_answered", agreement_id=tele.agreement.pk,
                                     start=date(2024, 1, 1), end=today)
     assert (activity.label, activity.value) == (f"TC-{case.pk} · Cardiology", 1.0)
+
+
+def test_images_of_one_case_share_their_replaced_study_uid(cast, tele):
+    import io
+
+    import pydicom
+
+    first, second = open_case(cast, tele), open_case(cast, tele)
+    uids = []
+    for case in (first, first, second):
+        image = services.attachment_add(by=cast.clinician_a, case=case, files=files("dicom-images/CT_small.dcm"))
+        ds = pydicom.dcmread(io.BytesIO(selectors.attachment_original(image)))
+        uids.append((str(ds.StudyInstanceUID), str(ds.SOPInstanceUID)))
+    assert uids[0] == uids[1] != uids[2]
+    assert "1.3.6.1.4.1.5962" not in "".join(uids[0])  # pydicom's original root is gone

@@ -1,5 +1,7 @@
 """The teleconsultation demo: the Gangcha → Liaocheng ECG cases and the Shougang MDT case, loaded once."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.db import transaction
 
@@ -43,10 +45,24 @@ def test_the_demo_cases(demo):
     assert demo.created["teleconsult case"] == 4
 
 
+def test_the_shougang_mdt(demo):
+    from caravan.teleconsult.models import MdtSession
+
+    session = MdtSession.objects.get()
+    assert (session.agreement.code, session.host.code, session.time_zone) == ("SG-MN-KZ", "CN-BJ-PKUSG", "Asia/Shanghai")
+    assert [session.starts_at.astimezone(ZoneInfo(z)).strftime("%H:%M")
+            for z in ("Asia/Shanghai", "Asia/Ulaanbaatar", "Asia/Almaty")] == ["14:00", "14:00", "11:00"]
+    assert sorted(f.code for f in session.facilities.all()) == ["CN-BJ-PKUSG", "KZ-AST-NCRC", "MN-UB-NCC"]
+    assert sorted(session.participants.values_list("user__username", flat=True)) == [
+        "silkroad.clinician", "silkroad.consultant", "silkroad.coordinator"]
+    assert [i.case.specialty.code for i in session.items.all()] == ["oncology"]
+    assert demo.created["MDT session"] == 1
+
+
 def test_a_second_load_changes_nothing(demo):
     from caravan.demo.loader import LoadResult
 
     again = LoadResult()
     teleconsult_demo.load(by=None, result=again)
-    assert again.created["teleconsult case"] == 0
+    assert (again.created["teleconsult case"], again.created["MDT session"]) == (0, 0)
     assert Case.objects.count() == 4

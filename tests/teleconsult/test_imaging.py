@@ -58,3 +58,43 @@ def test_damaged_and_executable_files_are_refused():
     with pytest.raises(DicomRefused) as refused:
         read_image(b"MZ" + data[2:], date_shift_days=0)
     assert refused.value.code == "executable"
+
+
+UID_KEYWORDS = ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "FrameOfReferenceUID")
+
+
+def _uids(dicom_bytes):
+    ds = pydicom.dcmread(io.BytesIO(dicom_bytes))
+    return {k: str(getattr(ds, k)) for k in UID_KEYWORDS if k in ds} | {
+        "MediaStorageSOPInstanceUID": str(ds.file_meta.MediaStorageSOPInstanceUID), "SOPClassUID": str(ds.SOPClassUID)}
+
+
+def test_uids_are_replaced_consistently_per_case():
+    data = (ACCEPTANCE / "dicom-images" / "CT_small.dcm").read_bytes()
+    original = _uids(data)
+    first = _uids(read_image(data, date_shift_days=-10, uid_key=b"case-1").dicom_bytes)
+    again = _uids(read_image(data, date_shift_days=-10, uid_key=b"case-1").dicom_bytes)
+    other_case = _uids(read_image(data, date_shift_days=-10, uid_key=b"case-2").dicom_bytes)
+    assert first == again  # the same study in the same case keeps one set of UIDs
+    for keyword in UID_KEYWORDS:
+        assert first[keyword] != original[keyword] and first[keyword].startswith("2.25.")
+        assert first[keyword] != other_case[keyword]  # another case cannot be linked to it
+        assert len(first[keyword]) <= 64
+    assert first["MediaStorageSOPInstanceUID"] == first["SOPInstanceUID"]
+    assert first["SOPClassUID"] == original["SOPClassUID"] == "1.2.840.10008.5.1.4.1.1.2"  # what it is, kept
+    # Without a key (identified images allowed, or the pure function alone) the UIDs stay.
+    assert _uids(read_image(data, date_shift_days=0, keep_identity=True, uid_key=b"case-1").dicom_bytes) == original
+
+
+def test_two_series_of_one_study_keep_their_link():
+    one = pydicom.dcmread(io.BytesIO((ACCEPTANCE / "dicom-images" / "MR_small.dcm").read_bytes()))
+    two = pydicom.dcmread(io.BytesIO((ACCEPTANCE / "dicom-images" / "MR_small.dcm").read_bytes()))
+    two.SeriesInstanceUID = "1.2.3.4.5.6"
+    two.SOPInstanceUID = two.file_meta.MediaStorageSOPInstanceUID = "1.2.3.4.5.6.1"
+    outputs = []
+    for ds in (one, two):
+        buffer = io.BytesIO()
+        ds.save_as(buffer, enforce_file_format=True)
+        outputs.append(_uids(read_image(buffer.getvalue(), date_shift_days=0, uid_key=b"k").dicom_bytes))
+    assert outputs[0]["StudyInstanceUID"] == outputs[1]["StudyInstanceUID"]
+    assert outputs[0]["SeriesInstanceUID"] != outputs[1]["SeriesInstanceUID"]

@@ -48,13 +48,13 @@ def test_the_case_page_costs_the_same_with_more_rows(cast, tele, client_as, djan
     services.message_post(by=cast.clinician_a, case=case, body="Troponin pending")
     services.report_sign(by=cast.consultant_b, case=case, findings="", impression="Normal", recommendation="")
     client.get(reverse("teleconsult:case_detail", args=[case.pk]))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(reverse("teleconsult:case_detail", args=[case.pk]))
     services.attachment_add(by=cast.clinician_a, case=case, files=files("dicom-images/MR_small.dcm"))
     services.message_post(by=cast.consultant_b, case=case, body="Repeat at 3 h")
     services.report_sign(by=cast.consultant_b, case=case, findings="", impression="Addendum", recommendation="",
                          addendum=True)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("teleconsult:case_detail", args=[case.pk]))
     assert response.status_code == 200
     assert b"Confirm receipt" in response.content

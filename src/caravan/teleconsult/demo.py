@@ -1,5 +1,6 @@
 """The teleconsultation demo: Gangcha → Liaocheng ECG cases, and a Shougang difficult cancer case
-from the Mongolian National Cancer Center with a CT image.
+from the Mongolian National Cancer Center with a CT image, on the agenda of the tripartite MDT that
+Shougang hosts with the Mongolian and Kazakh cancer centres.
 
 Everything goes through the services, as users would do it. Each case is found
 again by its requester and question, so a second load changes nothing. ECGs are
@@ -7,13 +8,17 @@ synthetic (synthetic.py), written to WFDB and imported through the normal path;
 the CT is pydicom's bundled CT_small.dcm, de-identified on import.
 """
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from caravan.partnerships.models import Agreement
 from caravan.registry.models import Facility, Specialty
 
-from . import services
-from .models import Case, ConsultantProfile
+from . import mdt_services, services
+from .models import Case, ConsultantProfile, MdtSession
 from .synthetic import as_wfdb_files, synthetic_ecg
 
 User = get_user_model()
@@ -114,7 +119,32 @@ def _shougang(result) -> None:
     services.message_post(by=clinician, case=case, body="AFP 412 ng/mL; platelets 98 ×10⁹/L. Astana joins the MDT.")
 
 
+MDT_TITLE = "Shougang–Ulaanbaatar–Astana difficult-case MDT"
+MDT_FACILITIES = ("CN-BJ-PKUSG", "MN-UB-NCC", "KZ-AST-NCRC")
+
+
+def _shougang_mdt(result) -> None:
+    """Next week's tripartite MDT at 14:00 in Beijing and Ulaanbaatar, which is 11:00 in Astana."""
+    coordinator = _user("silkroad.coordinator")
+    agreement = Agreement.objects.filter(code="SG-MN-KZ").first()
+    case = Case.objects.filter(question=SHOUGANG_QUESTION).first()
+    facilities = {f.code: f for f in Facility.objects.filter(code__in=MDT_FACILITIES).select_related("organisation")}
+    if None in (coordinator, agreement, case) or len(facilities) != len(MDT_FACILITIES):
+        return
+    if MdtSession.objects.filter(agreement=agreement, title=MDT_TITLE).exists():
+        return
+    zone = "Asia/Shanghai"
+    day = timezone.localdate() + timedelta(days=7)
+    participants = [u for u in (_user("silkroad.consultant"), _user("silkroad.clinician"), coordinator) if u]
+    mdt_services.session_create(
+        by=coordinator, agreement=agreement, title=MDT_TITLE, host=facilities["CN-BJ-PKUSG"],
+        starts_at=datetime.combine(day, time(14, 0), tzinfo=ZoneInfo(zone)), time_zone=zone,
+        facilities=[facilities[code] for code in MDT_FACILITIES], participants=participants, cases=[case])
+    result.created["MDT session"] += 1
+
+
 def load(*, by, result) -> None:
     """Bring the teleconsultation demo in place; a second load finds every case and changes nothing."""
     _gangcha(result)
     _shougang(result)
+    _shougang_mdt(result)

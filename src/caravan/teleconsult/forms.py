@@ -72,3 +72,64 @@ class AssignForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["consultant"].queryset = consultants
         self.fields["consultant"].label_from_instance = lambda u: f"{u.get_username()} ({u.load})"
+
+
+class FollowUpForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Why see the patient again"), widget=forms.Textarea(attrs={"rows": 2}),
+                             required=False)
+
+
+class ScheduleForm(BootstrapFormMixin, forms.Form):
+    scheduled_for = forms.DateTimeField(label=_("Date and time"), required=False,
+                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                        help_text=_("In your own time zone."))
+    consultant = forms.ModelChoiceField(label=_("With"), queryset=None, required=False)
+
+    def __init__(self, *args, consultants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = consultants
+        self.fields["consultant"].label_from_instance = lambda u: u.get_username()
+
+
+class MdtSessionForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    host = forms.ModelChoiceField(label=_("Host facility"), queryset=None, required=False)
+    starts_at = forms.DateTimeField(label=_("Starts at"), required=False,
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                    help_text=_("In the session's time zone."))
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64, required=False,
+                                help_text=_("For example Asia/Shanghai, Asia/Ulaanbaatar or Asia/Almaty."))
+    facilities = forms.ModelMultipleChoiceField(label=_("Participating facilities"), queryset=None, required=False)
+    participants = forms.ModelMultipleChoiceField(label=_("Participants"), queryset=None, required=False)
+    cases = forms.ModelMultipleChoiceField(label=_("Cases on the agenda"), queryset=None, required=False)
+
+    def __init__(self, *args, facilities, people, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = facilities
+        self.fields["facilities"].queryset = facilities
+        self.fields["participants"].queryset = people
+        self.fields["participants"].label_from_instance = lambda u: u.get_username()
+        self.fields["cases"].queryset = cases
+        self.fields["cases"].label_from_instance = lambda c: f"{c.reference} · {c.specialty.label}"
+
+    def clean(self):
+        # The date and time are read in the session's own zone, whatever the user's zone is.
+        data = super().clean()
+        when, zone = data.get("starts_at"), (data.get("time_zone") or "").strip()
+        if when is not None and zone:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            from django.utils import timezone
+
+            try:
+                data["starts_at"] = timezone.make_aware(timezone.make_naive(when), ZoneInfo(zone))
+            except (ZoneInfoNotFoundError, ValueError):
+                pass  # the service names the bad zone
+        return data
+
+
+class MdtDecisionForm(BootstrapFormMixin, forms.Form):
+    findings = forms.CharField(label=_("Discussion"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    impression = forms.CharField(label=_("MDT recommendation"), widget=forms.Textarea(attrs={"rows": 2}),
+                                 required=False)
+    recommendation = forms.CharField(label=_("Next steps"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -5,7 +5,10 @@ removes private tags and shifts every date by the case's offset, so intervals
 between studies of one case survive while the real dates do not.
 """
 
+import hashlib
+import hmac
 import io
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -62,7 +65,40 @@ def _shift(value: str, days: int) -> str:
     return (day + timedelta(days=days)).strftime("%Y%m%d") + value[8:]
 
 
-def deidentify(ds, *, date_shift_days: int) -> None:
+# UIDs that name this study, series, image or frame of reference (PS3.15 Table E.1-1, action U): replaced.
+# Class and transfer-syntax UIDs say what kind of object it is, identify nobody, and are kept.
+_REPLACED_UID_ENDINGS = ("InstanceUID", "FrameOfReferenceUID")
+_REPLACED_UIDS = {"ConcatenationUID", "DimensionOrganizationUID", "IrradiationEventUID", "StorageMediaFileSetUID"}
+
+
+def replacement_uid(uid: str, key: bytes) -> str:
+    """The same UID under the same key always gives the same new UID (a 2.25 UUID-derived OID, PS3.5 B.2).
+
+    Keyed per case: two images of one study keep one Study Instance UID between them, while the same study
+    sent under another case (or read by anyone without the key) cannot be linked back to the original.
+    """
+    digest = hmac.new(key, str(uid).strip().encode(), hashlib.sha256).digest()
+    return f"2.25.{uuid.UUID(bytes=digest[:16], version=5).int}"
+
+
+def _replace_uids(ds, key: bytes) -> None:
+    def replace(dataset, elem):
+        keyword = elem.keyword or ""
+        if elem.VR == "UI" and elem.value and (keyword.endswith(_REPLACED_UID_ENDINGS) or keyword in _REPLACED_UIDS):
+            if elem.VM > 1:
+                elem.value = [replacement_uid(v, key) for v in elem.value]
+            else:
+                elem.value = replacement_uid(elem.value, key)
+
+    ds.walk(replace)
+    meta = getattr(ds, "file_meta", None)
+    if meta is not None and "MediaStorageSOPInstanceUID" in meta:
+        meta.MediaStorageSOPInstanceUID = replacement_uid(meta.MediaStorageSOPInstanceUID, key)
+
+
+def deidentify(ds, *, date_shift_days: int, uid_key: bytes = b"") -> None:
+    if uid_key:
+        _replace_uids(ds, uid_key)
     for keyword in IDENTIFYING:
         if keyword in ds:
             delattr(ds, keyword)
@@ -77,7 +113,8 @@ def deidentify(ds, *, date_shift_days: int) -> None:
 
     ds.walk(shift_dates)
     ds.PatientIdentityRemoved = "YES"
-    ds.DeidentificationMethod = f"Caravan basic profile; dates shifted {date_shift_days} days"
+    ds.DeidentificationMethod = f"Caravan basic profile; dates shifted {date_shift_days} days" + (
+        "; UIDs replaced" if uid_key else "")
 
 
 def _plain(value):
@@ -90,18 +127,18 @@ def _plain(value):
     return str(value)
 
 
-def read_image(data: bytes, *, date_shift_days: int, keep_identity: bool = False) -> DicomImage:
+def read_image(data: bytes, *, date_shift_days: int, keep_identity: bool = False, uid_key: bytes = b"") -> DicomImage:
     """Read, de-identify and describe a DICOM image; refuse what cannot be a DICOM image."""
     if not data:
         raise DicomRefused("empty_file", "The file is empty.")
     try:
         refuse_executable(data)
     except EcgRefused as exc:
-        raise DicomRefused(exc.code, exc.message) from None
+        raise DicomRefused(exc.code, exc.message, **exc.params) from None
     try:
         ds = dcmread(io.BytesIO(data))
     except (InvalidDicomError, EOFError, ValueError, KeyError, OSError) as exc:
-        raise DicomRefused("unreadable_dicom", f"The DICOM file could not be read: {exc}") from None
+        raise DicomRefused("unreadable_dicom", f"The DICOM file could not be read: {exc}", detail=str(exc)) from None
     if "PixelData" not in ds:
         raise DicomRefused("no_pixels", "The DICOM file holds no image.")
     syntax = ds.file_meta.TransferSyntaxUID
@@ -114,7 +151,7 @@ def read_image(data: bytes, *, date_shift_days: int, keep_identity: bool = False
         decode_error = f"Transfer syntax {syntax.name} ({syntax}) cannot be decoded here: {exc}"
         low = high = 0.0
     if not keep_identity:
-        deidentify(ds, date_shift_days=date_shift_days)
+        deidentify(ds, date_shift_days=date_shift_days, uid_key=uid_key)
     out = io.BytesIO()
     ds.save_as(out, enforce_file_format=True)
     slope = float(getattr(ds, "RescaleSlope", 1) or 1)

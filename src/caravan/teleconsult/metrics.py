@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
@@ -31,5 +31,18 @@ class ConsultationsAnswered:
                                  url=reverse("teleconsult:case_detail", args=[c.pk])) for c in rows]
 
 
+class ConsultationsAnsweredInTime(ConsultationsAnswered):
+    """The subset answered within the response-time target of the case's urgency under its agreement.
+
+    `due_at` is that target, fixed when the case was opened from the agreement's targets (the defaults
+    without them), exactly as routing and escalation read it; a later change of the agreement's targets
+    therefore never rewrites whether an old case was answered in time.
+    """
+
+    def _answered(self, start: date, end: date):
+        return super()._answered(start, end).filter(answered_at__lte=F("due_at"))
+
+
 def register() -> None:
     metrics.register("consultations_answered", ConsultationsAnswered())
+    metrics.register("consultations_answered_in_time", ConsultationsAnsweredInTime())

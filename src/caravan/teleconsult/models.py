@@ -148,6 +148,7 @@ class Report(models.Model):
     class Kind(models.TextChoices):
         REPORT = "report", _("Report")
         ADDENDUM = "addendum", _("Addendum")
+        MDT = "mdt", _("MDT recommendation")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.REPORT)
@@ -177,3 +178,101 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.author_id}"
+
+
+class Notice(models.Model):
+    """An in-app notice for one user about a case; its words are written when shown, in the reader's language."""
+
+    class Kind(models.TextChoices):
+        REPORT_SIGNED = "report_signed", _("Report signed")
+        FOLLOW_UP_SCHEDULED = "follow_up", _("Follow-up scheduled")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The report version or follow-up the notice is about, so the words can name it.
+    ref = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.kind} {self.case_id}"
+
+
+class FollowUp(models.Model):
+    """The requester asks to see the case again; a consultant or coordinator gives it a time and a consultant."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    scheduled_for = models.DateTimeField(_("date and time"), null=True, blank=True)
+    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("with"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="teleconsult_follow_ups")
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["scheduled_for", "requested_at", "id"]
+        indexes = [models.Index(fields=["consultant", "scheduled_for"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} follow-up {self.pk}"
+
+
+class MdtSession(models.Model):
+    """A remote multidisciplinary meeting under an agreement: who joins from where, and the cases it discusses."""
+
+    agreement = models.ForeignKey("partnerships.Agreement", verbose_name=_("agreement"), on_delete=models.PROTECT,
+                                  related_name="mdt_sessions")
+    title = models.CharField(_("title"), max_length=200)
+    host = models.ForeignKey("registry.Facility", verbose_name=_("host facility"), on_delete=models.PROTECT,
+                             related_name="+")
+    starts_at = models.DateTimeField(_("starts at"))
+    # The meeting's own zone: participants in Beijing, Ulaanbaatar and Astana each see their local time too.
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    facilities = models.ManyToManyField("registry.Facility", verbose_name=_("participating facilities"),
+                                        related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("MDT session")
+        verbose_name_plural = _("MDT sessions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MdtParticipant(models.Model):
+    session = models.ForeignKey(MdtSession, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attended = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="teleconsult_mdt_participant_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} · {self.user_id}"
+
+
+class MdtItem(models.Model):
+    """A case on the agenda; its recommendation is a signed report of the case (kind MDT)."""
+
+    session = models.ForeignKey(MdtSession, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="mdt_items")
+    position = models.PositiveSmallIntegerField(default=0)
+    decision = models.OneToOneField(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="mdt_item")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "case"], name="teleconsult_mdt_case_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} · {self.case_id}"

@@ -1,4 +1,5 @@
-"""Who sees a case: the requesting side, the assigned consultant and the agreement's coordinators.
+"""Who sees a case: the requesting side, the assigned consultant, the agreement's coordinators,
+and the participants of an MDT session that has the case on its agenda (they answer it together).
 
 Narrower than the registry's network rule, because a case carries patient data.
 """
@@ -28,7 +29,10 @@ def cases_q(access) -> Q:
     """The cases a user may open."""
     if access.is_node_admin:
         return Q()
+    from .models import MdtItem
+
     q = Q(assigned_to=access.user)
+    q |= Q(pk__in=MdtItem.objects.filter(session__participants__user=access.user).values("case_id"))
     for path in paths(access, REQUESTING_ROLES):
         q |= Q(requesting_path__startswith=path)
     if paths(access, {Role.COORDINATOR}):

@@ -11,10 +11,11 @@ from django.db.models import Prefetch
 from caravan.core import audit
 from caravan.core.access import access_for
 from caravan.core.errors import NotFound, PermissionDenied
+from caravan.core.roles import Role
 from caravan.partnerships.models import Agreement, AgreementScope
 
 from . import scope
-from .models import OPEN_STATUSES, Attachment, Case, Report
+from .models import OPEN_STATUSES, Attachment, Case, FollowUp, Notice, Report, Status
 
 
 def _access(user):
@@ -39,6 +40,30 @@ def case_list_for_user(*, user, status: str = "", queue: bool = False):
     return qs.order_by("due_at", "pk")
 
 
+def follow_ups_for_consultant(*, user):
+    """The follow-ups scheduled with the user, the soonest first (shown in the consultant's queue)."""
+    _access(user)
+    return (FollowUp.objects.filter(consultant=user, scheduled_for__isnull=False)
+            .select_related("case__specialty").order_by("scheduled_for", "pk"))
+
+
+def cases_awaiting_receipt(*, user):
+    """Answered cases whose requester has not confirmed receipt, the longest-waiting first (coordinators)."""
+    access = _access(user)
+    if not (access.is_node_admin or scope.paths(access, {Role.COORDINATOR})):
+        raise PermissionDenied()
+    qs = Case.objects.filter(status=Status.ANSWERED)
+    if not access.is_node_admin:
+        qs = qs.filter(agreement_id__in=scope.coordinated_agreements(access))
+    return qs.select_related("facility", "specialty", "assigned_to", "agreement").order_by("answered_at", "pk")
+
+
+def notices_for(*, user):
+    """The user's own notices, newest first."""
+    _access(user)
+    return Notice.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
 def case_get_for_user(*, user, pk: int, for_update: bool = False) -> Case:
     """One case with what its page shows; the read is audited."""
     access = _access(user)
@@ -49,6 +74,7 @@ def case_get_for_user(*, user, pk: int, for_update: bool = False) -> Case:
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
             Prefetch("reports", queryset=Report.objects.select_related("signed_by")),
             "messages__author",
+            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("consultant", "requested_by")),
         )
         .first()
     )

@@ -22,7 +22,7 @@ from caravan.core.access import access_for
 from caravan.core.errors import PermissionDenied, ValidationFailed
 from caravan.partnerships.models import Agreement, AgreementParty
 
-from . import scope
+from . import notify, refusals, scope
 from .ecg import EcgRefused, heart_rate, r_peaks, read_ecg
 from .ecg.rpeaks import rhythm_lead
 from .imaging import DicomRefused, is_dicom_image, read_image
@@ -31,13 +31,15 @@ from .models import (
     OPEN_STATUSES,
     Attachment,
     Case,
+    FollowUp,
     Message,
+    Notice,
     Report,
     ResponseTargets,
     Status,
     Urgency,
 )
-from .pseudonym import patient_key
+from .pseudonym import case_uid_key, patient_key
 from .routing_rules import eligible_consultants
 
 CASE_FIELDS = ["agreement", "facility", "patient_age", "patient_sex", "question", "specialty", "urgency", "status",
@@ -243,6 +245,8 @@ def report_sign(*, by, case: Case, findings: str, impression: str, recommendatio
         fields.append("answered_at")
     if case.status != Status.CLOSED:
         _transition(case, Status.ANSWERED, by=by, fields=fields)
+    # Every signed version reaches the requester: an addendum can change what they do.
+    notify.tell(case.requested_by, case=case, kind=Notice.Kind.REPORT_SIGNED, ref=version)
     return report
 
 
@@ -258,7 +262,65 @@ def case_confirm_receipt(*, by, case: Case) -> Case:
     case.received_at = now
     case.closed_at = now
     _transition(case, Status.CLOSED, by=by, fields=["received_at", "closed_at"])
+    Notice.objects.filter(case=case, recipient=by, read_at__isnull=True).update(read_at=now)
     return case
+
+
+@transaction.atomic
+def notices_mark_read(*, by, ids=None) -> int:
+    """Mark the user's notices read (all of them, or those ids); another user's notices are never touched."""
+    _require(scope.may_use(_access(by)))
+    qs = Notice.objects.filter(recipient=by, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+# --- Follow-ups ---------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def follow_up_request(*, by, case: Case, reason: str) -> FollowUp:
+    """The requesting side asks for the case to be seen again, once it has an answer."""
+    access = _access(by)
+    _require(scope.is_requesting_side(access, case))
+    if not (reason or "").strip():
+        raise ValidationFailed.field("reason", _("Say why the patient should be seen again."), code="required")
+    if case.answered_at is None:
+        raise ValidationFailed.field("reason", _("A follow-up can be asked for once the case has an answer."),
+                                     code="not_answered")
+    follow_up = FollowUp.objects.create(case=case, reason=reason.strip(), requested_by=by)
+    audit.record(actor=by, action=audit.Action.CREATE, obj=follow_up, organisation=case.facility.organisation,
+                 changes={"reason": [None, follow_up.reason]})
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_schedule(*, by, follow_up: FollowUp, scheduled_for, consultant) -> FollowUp:
+    """The case's consultant or a coordinator of its agreement gives the follow-up a time and a consultant."""
+    access = _access(by)
+    follow_up = FollowUp.objects.select_for_update().select_related(
+        "case__facility__organisation", "case__requested_by").get(pk=follow_up.pk)
+    case = follow_up.case
+    _require(scope.is_assigned(access, case) or scope.coordinates(access, case.agreement_id))
+    errors: dict[str, list] = {}
+    if scheduled_for is None or timezone.is_naive(scheduled_for):
+        errors["scheduled_for"] = [_("Enter the date and time of the follow-up.")]
+    elif scheduled_for <= timezone.now():
+        errors["scheduled_for"] = [_("The follow-up must be in the future.")]
+    eligible = eligible_consultants(agreement_id=case.agreement_id, specialty_id=case.specialty_id,
+                                    requesting_path=case.requesting_path)
+    if consultant is None or not (consultant.pk == case.assigned_to_id or eligible.filter(pk=consultant.pk).exists()):
+        errors["consultant"] = [_(
+            "Choose the case's consultant or another consultant of a partner facility who reads this specialty.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    before = audit.snapshot(follow_up, ["scheduled_for", "consultant"])
+    follow_up.scheduled_for, follow_up.consultant, follow_up.scheduled_by = scheduled_for, consultant, by
+    follow_up.save(update_fields=["scheduled_for", "consultant", "scheduled_by"])
+    audit.record(actor=by, action=audit.Action.UPDATE, obj=follow_up, organisation=case.facility.organisation,
+                 changes=audit.diff(before, audit.snapshot(follow_up, ["scheduled_for", "consultant"])))
+    notify.tell(case.requested_by, case=case, kind=Notice.Kind.FOLLOW_UP_SCHEDULED, ref=follow_up.pk)
+    return follow_up
 
 
 @transaction.atomic
@@ -346,7 +408,8 @@ def attachment_add(*, by, case: Case, files: dict[str, bytes], sampling_rate: fl
         if len(files) == 1 and is_dicom_image(original):
             identified = ResponseTargets.objects.filter(agreement_id=case.agreement_id,
                                                         identified_images=True).exists()
-            image = read_image(original, date_shift_days=case.date_shift_days, keep_identity=identified)
+            image = read_image(original, date_shift_days=case.date_shift_days, keep_identity=identified,
+                               uid_key=case_uid_key(case.pk))
             kind, fmt, data, meta = Attachment.Kind.IMAGE, "dicom", image.dicom_bytes, image.meta
             original = image.dicom_bytes  # only the de-identified file is ever stored
         else:
@@ -359,7 +422,7 @@ def attachment_add(*, by, case: Case, files: dict[str, bytes], sampling_rate: fl
                     "r_peaks": len(peaks), "rhythm_lead": record.leads[lead]}
             kind, fmt, data = kind or Attachment.Kind.ECG, record.format, record.to_npz()
     except (EcgRefused, DicomRefused) as exc:
-        raise ValidationFailed.field("file", exc.message, code=exc.code) from None
+        raise ValidationFailed.field("file", refusals.message_for(exc), code=exc.code) from None
     digest = hashlib.sha256(original).hexdigest()
     attachment = Attachment(case=case, kind=kind, name=name[:255], format=fmt, size=len(original), sha256=digest,
                             meta=meta, uploaded_by=by)

@@ -3,7 +3,7 @@
 import io
 import json
 
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +13,23 @@ from django.views.decorators.http import require_POST
 from caravan.core.access import access_for
 from caravan.core.pages import attempt, crumbs, page, posted
 from caravan.core.pagination import page_of
+from caravan.core.roles import Role
 
 from . import scope, selectors, services
 from .ecg import EcgRecord
-from .forms import AssignForm, CaseForm, MessageForm, ReportForm, ReturnForm, UploadForm
+from .forms import (
+    AssignForm,
+    CaseForm,
+    FollowUpForm,
+    MessageForm,
+    ReportForm,
+    ReturnForm,
+    ScheduleForm,
+    UploadForm,
+)
 from .imaging import render_png
 from .models import Attachment, Status
+from .notify import words as notify_words
 from .routing_rules import eligible_consultants
 from .viewing import ecg_window, time_left
 
@@ -39,9 +50,12 @@ def home(request):
     now = timezone.now()
     rows = [(c, time_left(c, now)) for c in listing.object_list]
     access = access_for(request.user)
+    follow_ups = list(selectors.follow_ups_for_consultant(user=request.user)[:25]) if queue else []
     return render(request, "teleconsult/home.html", {
         "page": listing, "rows": rows, "statuses": Status.choices, "status": status, "queue": queue,
+        "follow_ups": follow_ups,
         "can_open": access.is_node_admin or bool(scope.paths(access, scope.REQUESTING_ROLES)),
+        "can_coordinate": access.is_node_admin or bool(scope.paths(access, {Role.COORDINATOR})),
         "breadcrumbs": crumbs((_("Teleconsultation"), None)),
     })
 
@@ -78,12 +92,26 @@ def _detail_context(request, case, **forms):
         "report_form": forms.get("report_form") or ReportForm(),
         "message_form": forms.get("message_form") or MessageForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
+        "follow_ups": list(case.follow_ups.all()),
+        "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
         "breadcrumbs": crumbs(_home_crumb(), (case.reference, None)),
     }
+    if (is_assigned or coordinates) and any(f.scheduled_for is None for f in context["follow_ups"]):
+        context["schedule_form"] = forms.get("schedule_form") or ScheduleForm(consultants=_follow_up_consultants(case))
     if coordinates and case.is_open:
         context["assign_form"] = forms.get("assign_form") or AssignForm(consultants=eligible_consultants(
             agreement_id=case.agreement_id, specialty_id=case.specialty_id, requesting_path=case.requesting_path))
     return context
+
+
+def _follow_up_consultants(case):
+    # The case's own consultant, or any other who could have been assigned it.
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    eligible = eligible_consultants(agreement_id=case.agreement_id, specialty_id=case.specialty_id,
+                                    requesting_path=case.requesting_path).values("pk")
+    return get_user_model().objects.filter(Q(pk__in=eligible) | Q(pk=case.assigned_to_id)).order_by("username")
 
 
 @page(SECTION)
@@ -167,6 +195,50 @@ def case_upload(request, pk: int):
     files = {f.name.rsplit("/", 1)[-1]: f.read() for f in request.FILES.getlist("file")}
     return _act(request, pk, form, lambda c, d: services.attachment_add(
         by=request.user, case=c, files=files, sampling_rate=d["sampling_rate"]), "upload_form")
+
+
+@require_POST
+@page(SECTION)
+def case_follow_up(request, pk: int):
+    return _act(request, pk, FollowUpForm(request.POST),
+                lambda c, d: services.follow_up_request(by=request.user, case=c, reason=d["reason"]), "follow_up_form")
+
+
+@require_POST
+@page(SECTION)
+def follow_up_schedule(request, pk: int, follow_up: int):
+    case = selectors.case_get_for_user(user=request.user, pk=pk)
+    target = next((f for f in case.follow_ups.all() if f.pk == follow_up), None)
+    if target is None:
+        raise Http404
+    form = ScheduleForm(request.POST, consultants=_follow_up_consultants(case))
+    return _act(request, pk, form, lambda c, d: services.follow_up_schedule(
+        by=request.user, follow_up=target, scheduled_for=d["scheduled_for"], consultant=d["consultant"]),
+        "schedule_form")
+
+
+@page(SECTION)
+def notices(request):
+    """The user's notices: reports signed on their cases, follow-ups scheduled."""
+    if request.method == "POST":
+        services.notices_mark_read(by=request.user)
+        return redirect("teleconsult:notices")
+    listing = page_of(request, selectors.notices_for(user=request.user))
+    rows = [(n, *notify_words(n)) for n in listing.object_list]
+    return render(request, "teleconsult/notices.html", {
+        "page": listing, "rows": rows, "breadcrumbs": crumbs(_home_crumb(), (_("Notices"), None)),
+    })
+
+
+@page(SECTION)
+def awaiting_receipt(request):
+    """For coordinators: answered cases whose requester has not yet confirmed reading the answer."""
+    listing = page_of(request, selectors.cases_awaiting_receipt(user=request.user))
+    now = timezone.now()
+    return render(request, "teleconsult/awaiting_receipt.html", {
+        "page": listing, "rows": [(c, int((now - c.answered_at).total_seconds() // 3600)) for c in listing.object_list],
+        "breadcrumbs": crumbs(_home_crumb(), (_("Answered, receipt not confirmed"), None)),
+    })
 
 
 @page(SECTION)

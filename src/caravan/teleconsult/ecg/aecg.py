@@ -19,7 +19,7 @@ def read_aecg(data: bytes) -> EcgRecord:
     except DefusedXmlException:
         raise EcgRefused("xml_entities", "The XML declares entities or a DTD, which are refused.") from None
     except SafeET.ParseError as exc:
-        raise EcgRefused("broken_xml", f"Broken XML: the document is not well-formed ({exc}).") from None
+        raise EcgRefused("broken_xml", f"Broken XML: the document is not well-formed ({exc}).", detail=str(exc)) from None
     if root.tag != f"{NS}AnnotatedECG":
         raise EcgRefused("not_aecg", "The XML is not an HL7 annotated ECG (AnnotatedECG root element).")
     for series in root.iter(f"{NS}series"):
@@ -55,14 +55,14 @@ def _read_sequence_set(sequence_set) -> EcgRecord:
             o = float(origin.get("value")) if origin is not None else 0.0
             s = float(scale.get("value")) if scale is not None else 1.0
         except (TypeError, ValueError):
-            raise EcgRefused("bad_digits", f"Lead {code}: the samples are not numbers.") from None
+            raise EcgRefused("bad_digits", f"Lead {code}: the samples are not numbers.", lead=code) from None
         unit = ((scale.get("unit") if scale is not None else None) or "uV").lower()
         leads.append(lead_name(code))
         rows.append((o + s * numbers) * _TO_MV.get(unit, 0.001))
     if not rows:
         raise EcgRefused("no_rhythm", "The aECG document holds no rhythm waveform series.")
     if not interval or interval <= 0:
-        raise EcgRefused("no_sampling_rate", "The aECG rhythm series gives no time increment.")
+        raise EcgRefused("no_time_increment", "The aECG rhythm series gives no time increment.")
     length = min(len(r) for r in rows)
     signals = np.vstack([r[:length] for r in rows]).astype(np.float32)
     return EcgRecord(format="aecg", sampling_rate=round(1.0 / interval, 6), leads=leads, signals=signals)

@@ -17,7 +17,8 @@ def read_dicom_waveform(ds) -> EcgRecord:
     try:
         values = np.asarray(ds.waveform_array(0), dtype=np.float64)  # sensitivity and baseline applied
     except Exception as exc:  # noqa: BLE001 — a damaged waveform can fail in many places inside pydicom
-        raise EcgRefused("unreadable_waveform", f"The DICOM waveform could not be read: {exc}") from None
+        raise EcgRefused("unreadable_waveform", f"The DICOM waveform could not be read: {exc}",
+                         detail=str(exc)) from None
     leads, scale = [], []
     for channel in group.ChannelDefinitionSequence:
         source = channel.ChannelSourceSequence[0] if "ChannelSourceSequence" in channel else None

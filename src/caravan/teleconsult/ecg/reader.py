@@ -21,7 +21,7 @@ def read_ecg(files: dict[str, bytes], *, sampling_rate: float | None = None) -> 
     other format is one file. The format is decided from the content.
     """
     if not files:
-        raise EcgRefused("empty_file", "No file was given.")
+        raise EcgRefused("no_file", "No file was given.")
     for data in files.values():
         detect.refuse_executable(data)
     headers = [data for data in files.values() if data and detect.is_wfdb_header(data)]
@@ -35,7 +35,7 @@ def read_ecg(files: dict[str, bytes], *, sampling_rate: float | None = None) -> 
         try:
             ds = dcmread(io.BytesIO(data))
         except (InvalidDicomError, EOFError, ValueError, KeyError, OSError) as exc:
-            raise EcgRefused("unreadable_dicom", f"The DICOM file could not be read: {exc}") from None
+            raise EcgRefused("unreadable_dicom", f"The DICOM file could not be read: {exc}", detail=str(exc)) from None
         return read_dicom_waveform(ds)
     if kind == detect.AECG:
         return read_aecg(data)

@@ -47,7 +47,7 @@ def read_text(data: bytes, *, sampling_rate: float | None = None) -> EcgRecord:
     comments = [ln for ln in lines if ln.lstrip().startswith("#")]
     rows = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     if not rows:
-        raise EcgRefused("no_samples", "The text file holds no samples.")
+        raise EcgRefused("no_text_samples", "The text file holds no samples.")
     header = _header_values(comments)
     delimiter = _delimiter(rows[0])
     first = _split(rows[0], delimiter)
@@ -64,12 +64,13 @@ def read_text(data: bytes, *, sampling_rate: float | None = None) -> EcgRecord:
         table = np.array([[float(t) for t in _split(r, delimiter)] for r in rows], dtype=np.float64)
     except ValueError:
         bad = next(i for i, r in enumerate(rows) if not all(_is_number(t) for t in _split(r, delimiter)))
-        raise EcgRefused("not_numbers", f"Row {bad + 1} of the samples is not a list of numbers.") from None
+        raise EcgRefused("not_numbers", f"Row {bad + 1} of the samples is not a list of numbers.", row=bad + 1) from None
     if table.ndim != 2 or table.shape[0] < 2:
         raise EcgRefused("ragged_rows", "The rows of the text file do not all have the same number of values.")
     if names and len(names) != table.shape[1]:
         raise EcgRefused("header_mismatch",
-                         f"The header names {len(names)} columns but the rows hold {table.shape[1]} values.")
+                         f"The header names {len(names)} columns but the rows hold {table.shape[1]} values.",
+                         columns=len(names), values=int(table.shape[1]))
     names = names or [f"Lead {i + 1}" for i in range(table.shape[1])]
 
     rate = sampling_rate
@@ -90,7 +91,7 @@ def read_text(data: bytes, *, sampling_rate: float | None = None) -> EcgRecord:
         raise EcgRefused("no_sampling_rate",
                          "The sampling rate is not in the file: give it (in Hz) with the upload.")
     if not names:
-        raise EcgRefused("no_samples", "The text file holds only a time column.")
+        raise EcgRefused("only_time_column", "The text file holds only a time column.")
 
     units = header.get("units", "").strip().lower()
     resolution = header.get("resolution")

@@ -29,7 +29,7 @@ def read_wfdb(header: bytes, files: dict[str, bytes]) -> EcgRecord:
     if "/" in name:
         raise EcgRefused("multi_segment", "Multi-segment WFDB records are not supported; send a single-segment record.")
     if not _safe_name(name):
-        raise EcgRefused("bad_header", f"The record name {name!r} is not a plain file name.")
+        raise EcgRefused("bad_record_name", f"The record name {name!r} is not a plain file name.", name=name)
     nsig = int(record_line[1])
     nsamp = int(record_line[3]) if len(record_line) > 3 and record_line[3].isdigit() else None
 
@@ -40,11 +40,13 @@ def read_wfdb(header: bytes, files: dict[str, bytes]) -> EcgRecord:
         if file_name == "~":
             continue
         if not _safe_name(file_name):
-            raise EcgRefused("bad_header", f"The header names the data file {file_name!r}, which is not a plain file name.")
+            raise EcgRefused("bad_header", f"The header names the data file {file_name!r}, which is not a plain file name.",
+                             file=file_name)
         if file_name not in files:
-            raise EcgRefused("missing_data_file", f"Missing data file: the header names {file_name}, which was not uploaded.")
+            raise EcgRefused("missing_data_file",
+                             f"Missing data file: the header names {file_name}, which was not uploaded.", file=file_name)
         if fmt not in _BITS:
-            raise EcgRefused("unsupported_format", f"WFDB storage format {fmt} is not supported.")
+            raise EcgRefused("unsupported_format", f"WFDB storage format {fmt} is not supported.", format=fmt)
         per_file[file_name] = per_file.get(file_name, 0.0) + _BITS[fmt]
     if nsamp is not None:
         for file_name, bits_per_frame in per_file.items():
@@ -54,6 +56,7 @@ def read_wfdb(header: bytes, files: dict[str, bytes]) -> EcgRecord:
                     "truncated_data_file",
                     f"Truncated data file: {file_name} holds {len(files[file_name])} bytes, "
                     f"the header needs {expected} for {nsamp} samples.",
+                    file=file_name, size=len(files[file_name]), expected=expected, samples=nsamp,
                 )
 
     with tempfile.TemporaryDirectory(prefix="caravan-wfdb-") as folder:
@@ -65,9 +68,12 @@ def read_wfdb(header: bytes, files: dict[str, bytes]) -> EcgRecord:
         try:
             record = wfdb.rdrecord(os.path.join(folder, name), physical=True)
         except FileNotFoundError as exc:
-            raise EcgRefused("missing_data_file", f"Missing data file: {os.path.basename(str(exc.filename))}.") from None
+            missing = os.path.basename(str(exc.filename))
+            raise EcgRefused("missing_data_file",
+                             f"Missing data file: the header names {missing}, which was not uploaded.",
+                             file=missing) from None
         except Exception as exc:  # noqa: BLE001 — wfdb raises many kinds for a damaged record; all mean the same
-            raise EcgRefused("unreadable_wfdb", f"The WFDB record could not be read: {exc}") from None
+            raise EcgRefused("unreadable_wfdb", f"The WFDB record could not be read: {exc}", detail=str(exc)) from None
     if record.p_signal is None or record.p_signal.size == 0:
         raise EcgRefused("no_samples", "The WFDB record holds no samples.")
     scale = np.array([_TO_MV.get((u or "").strip().lower(), 1.0) for u in record.units], dtype=np.float64)
