@@ -133,8 +133,14 @@ def test_emergency_allocate_and_daily_report(cast, client_as):
     response = send(client, "post", f"{A}/emergencies/{e.pk}/reports", body)
     assert (response.status_code, response.json()["fields"]) == (400, {
         "day": ["A daily report cannot be for a future day."]})
-    response = send(client, "post", f"{A}/emergencies/{e.pk}/reports", body | {"day": "2020-07-07"})
-    assert (response.status_code, response.json()["consultations"]) == (201, 1)
+    response = send(client, "post", f"{A}/emergencies/{e.pk}/reports",
+                    body | {"day": "2020-07-07", "by_age_sex": {"f_lt1": 2}})
+    assert (response.status_code, response.json()["fields"]) == (400, {
+        "by_age_sex": ["The consultations by age and sex add up to 2, not to the 1 consultations."]})
+    response = send(client, "post", f"{A}/emergencies/{e.pk}/reports",
+                    body | {"day": "2020-07-07", "by_age_sex": {"f_lt1": 1}})
+    assert (response.status_code, response.json()["consultations"], response.json()["by_age_sex"]) == (
+        201, 1, {"f_lt1": 1})
     assert_refused(client_as, [None, cast.consultant_b, cast.outsider, cast.clinician_a], "post",
                    f"{A}/emergencies/{e.pk}/reports", body | {"day": "2020-07-08"}, anonymous_redirects=False,
                    content_type=JSON)
@@ -199,3 +205,64 @@ def test_candidate_approval_and_an_inspection_through_the_api(cast, aid, client_
         assert_refused(client_as, [None, cast.consultant_b, cast.outsider, cast.clinician_a], "post", url, body, **kw)
     nominee.refresh_from_db()
     assert nominee.status == "approved"
+
+
+def test_the_call_for_candidates_over_the_api(cast, aid, client_as, django_assert_num_queries):
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from caravan.core.models import Membership
+    from caravan.core.roles import Role
+    from caravan.deployments.models import Call, Nomination
+
+    hospital = get_user_model().objects.create_user("liaocheng_coord", password="x")
+    Membership.objects.create(user=hospital, organisation=cast.liaocheng_org, role=Role.COORDINATOR)
+    today = timezone.localdate()
+    Need.objects.filter(batch=aid.batch).delete()
+    aid.batch.start, aid.batch.end = today + timedelta(days=30), today + timedelta(days=395)
+    aid.batch.save()
+    url = f"{A}/batches/{aid.batch.pk}/call"
+    client = client_as(cast.coordinator)
+    assert client.get(url).status_code == 404  # no call yet
+    before = audit_count()
+    response = send(client, "post", url, {"opens_on": today.isoformat(), "closes_on": (today - timedelta(days=1))
+                                          .isoformat()})
+    assert (response.status_code, response.json()["fields"]) == (400, {
+        "closes_on": ["The call cannot close before it opens."]})
+    assert (Call.objects.count(), audit_count()) == (0, before)
+    assert_refused(client_as, [None, cast.consultant_b, cast.outsider, hospital], "post", url,
+                   {"opens_on": today.isoformat(), "closes_on": today.isoformat()}, anonymous_redirects=False,
+                   content_type=JSON)
+    client = client_as(cast.coordinator)  # assert_refused signed the shared client in as each stranger
+    response = send(client, "post", url, {"opens_on": today.isoformat(),
+                                          "closes_on": (today + timedelta(days=7)).isoformat()})
+    assert (response.status_code, response.json()["nominations"]) == (201, [])
+
+    newcomer = candidate(aid.programme, cast.liaocheng_org, "Qin Hao", "sonographer", status="applied")
+    hospital_client = client_as(hospital)
+    response = send(hospital_client, "post", f"{url}/nominations", {"candidate": 999999})
+    assert (response.status_code, response.json()["fields"]) == (400, {"candidate": ["Unknown reference: 999999."]})
+    response = send(hospital_client, "post", f"{url}/nominations", {"candidate": newcomer.pk})
+    assert (response.status_code, response.json()["status"], response.json()["name"]) == (201, "pending", "Qin Hao")
+    nomination = Nomination.objects.get()
+    decide = f"{url}/nominations/{nomination.pk}/decide"
+    assert_refused(client_as, [None, cast.consultant_b, cast.outsider, hospital], "post", decide,
+                   {"approve": True}, anonymous_redirects=False, content_type=JSON)
+    client = _warm(client_as(cast.coordinator))
+    response = send(client, "post", decide, {"approve": False})
+    assert (response.status_code, response.json()["fields"]) == (400, {
+        "reason": ["Say why the nomination is declined."]})
+    response = send(client, "post", decide, {"approve": False, "reason": "Already in batch 2"})
+    assert (response.status_code, response.json()["status"], response.json()["reason"]) == (
+        200, "declined", "Already in batch 2")
+    for i in range(3):
+        extra = candidate(aid.programme, cast.liaocheng_org, f"Extra {i}", "surgeon", status="applied")
+        Nomination.objects.create(call=Call.objects.get(), candidate=extra, nominated_on=today)
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert [n["name"] for n in response.json()["nominations"]] == ["Qin Hao", "Extra 0", "Extra 1", "Extra 2"]
+    assert_refused(client_as, [None, cast.consultant_b, cast.outsider], "get", url, anonymous_redirects=False)
+    newcomer.refresh_from_db()
+    assert newcomer.status == "applied"

@@ -174,3 +174,100 @@ def test_satisfies_checks_every_rule_of_a_team():
     assert satisfies(people, [ANALGESIA, DIRECTOR], Rules(kind_min=(("manager", 2),)), team) is False
     assert satisfies(people, [ANALGESIA, DIRECTOR], Rules(pins=(Pin(4, 1),)), team) is False
     assert satisfies(people, [ANALGESIA, DIRECTOR], Rules(pins=(Pin(4, 2),)), team) is True
+
+
+def test_the_needs_alone_bound_the_priority_and_each_host():
+    from caravan.deployments.composer import host_bests, priority_bound
+
+    people = [person(1, ["obstetrician"]), person(2, ["anaesthetist"]), person(3, ["sonographer"]),
+              person(4, ["director", "ophthalmologist"])]
+    # Four people fill at most four places: the three-role service and one of the two single posts.
+    assert priority_bound(people, [ANALGESIA, DIRECTOR, EYE], Rules(), 5.0) == (9, [0, 1], True)
+    # With a fifth person, the relaxation does not know the director and the eye doctor are one: 11, not 9.
+    bound, selection, proved = priority_bound(people + [person(5, ["surgeon"])], [ANALGESIA, DIRECTOR, EYE],
+                                              Rules(), 5.0)
+    assert (bound, selection, proved) == (11, [0, 1, 2], True)
+    assert host_bests(people, [ANALGESIA, DIRECTOR, EYE], Rules(host_max=2)) == {10: 0, 20: 4, 30: 2}
+    # Nobody can fill the sonographer's role: the service cannot count, at the host or for the team.
+    short = people[:2] + people[3:]
+    assert priority_bound(short, [ANALGESIA, DIRECTOR, EYE], Rules(), 5.0)[:2] == (6, [1, 2])
+    assert priority_bound(people, [ANALGESIA], Rules(team_min=4), 5.0) == (None, [], True)
+
+
+def _instance(pool=140, n_needs=18, hosts=4):
+    import random
+
+    roles = ("obstetrician", "anaesthetist", "sonographer", "surgeon", "director", "midwife", "radiologist")
+    cities = ("Jinan", "Qingdao", "Yantai")
+    rng = random.Random(7)
+    people = [person(i, rng.sample(roles, rng.choice((1, 2))), city=cities[i % 3], hospital=i % 6,
+                     served=[rng.randrange(hosts)] if rng.random() < 0.3 else (),
+                     windows=YEAR if rng.random() < 0.8 else SHORT)
+              for i in range(1, pool + 1)]
+    needs = [Need(id=j, label=f"N{j}", facility=j % hosts, roles=tuple(rng.sample(roles, rng.choice((1, 2, 3)))),
+                  priority=rng.randint(1, 5), start=date(2025, 12, 1), end=date(2026, 11, 30))
+             for j in range(1, n_needs + 1)]
+    return people, needs
+
+
+def test_the_large_pool_path_proves_the_same_optimum_as_the_full_search(monkeypatch):
+    from caravan.deployments import composer
+
+    people, needs = _instance()
+    rules = Rules(host_max=5, max_per_hospital=5)
+    full = compose(people, needs, rules)
+    monkeypatch.setattr(composer, "LARGE", 0)  # every instance takes the relaxation-and-construction path
+    large = compose(people, needs, rules)
+    assert (full.status, large.status) == ("optimal", "optimal")
+    assert (large.covered_priority, large.continuity, large.spread) == (
+        full.covered_priority, full.continuity, full.spread)
+    assert large.priority_proved and large.bound == large.covered_priority
+    assert satisfies(people, needs, rules, large.assignments)
+    assert large.covered_priority >= greedy(people, needs, rules).covered_priority
+    # Exact values of this instance, so a change in the model shows here.
+    assert (large.covered_priority, large.continuity, large.spread, len(large.team())) == (37, 16, 1, 20)
+    assert pairs(compose(people, needs, rules)) == pairs(large)  # the same input gives the same team
+
+
+def test_the_large_pool_path_keeps_pins_and_exclusions(monkeypatch):
+    from caravan.deployments import composer
+
+    monkeypatch.setattr(composer, "LARGE", 0)
+    people = [person(1, ["ophthalmologist"]), person(2, ["ophthalmologist"]), person(3, ["director"])]
+    assert pairs(compose(people, [EYE, DIRECTOR], Rules(pins=(Pin(2, 3),)))) == [
+        (2, "director", 3), (3, "ophthalmologist", 2)]
+    proposal = compose(people, [EYE, DIRECTOR], Rules(exclusions=frozenset({1, 2})))
+    assert (proposal.status, pairs(proposal)) == ("optimal", [(2, "director", 3)])
+    assert texts(proposal) == {3: "no available ophthalmologist in the pool for 2025-2026"}
+
+
+# ---- handover overlap on critical posts
+
+CRITICAL = Need(id=5, label="Hospital director", facility=20, roles=("director",), priority=4,
+                start=date(2025, 12, 1), end=date(2026, 11, 30), handover_until=date(2025, 12, 15))
+
+
+def test_handover_overlap_earns_continuity_on_a_critical_post():
+    from caravan.deployments.composer import continuity_of
+
+    early = person(1, ["director"], windows=((date(2025, 11, 1), date(2026, 12, 31)),))  # 44 days before the 15th
+    late = person(2, ["director"], windows=((date(2025, 12, 1), date(2026, 12, 31)),))  # 14 days: just enough
+    later = person(3, ["director"], windows=((date(2025, 12, 2), date(2026, 12, 31)),))  # cannot cover the post
+    assert [continuity_of(p, CRITICAL, Rules()) for p in (early, late, later)] == [1, 1, 0]
+    assert [continuity_of(p, CRITICAL, Rules(handover_days=15)) for p in (early, late)] == [1, 0]
+    # Not critical (no outgoing holder): nobody earns anything for arriving early.
+    assert continuity_of(early, DIRECTOR, Rules()) == 0
+    # Returning to the host and overlapping the holder both count.
+    returning = person(4, ["director"], windows=((date(2025, 11, 1), date(2026, 12, 31)),), served=[20])
+    assert continuity_of(returning, CRITICAL, Rules()) == 2
+
+
+def test_the_composer_prefers_the_newcomer_who_overlaps_the_outgoing_director():
+    # Person 2 can arrive a month early; person 1, lower id, only on the first day of the rotation.
+    people = [person(1, ["director"], windows=((date(2025, 12, 1), date(2026, 12, 31)),)),
+              person(2, ["director"], windows=((date(2025, 11, 1), date(2026, 12, 31)),))]
+    proposal = compose(people, [CRITICAL], Rules(handover_days=20))
+    assert (proposal.status, pairs(proposal), proposal.continuity) == ("optimal", [(5, "director", 2)], 1)
+    # With a required overlap longer than either can give, the tie-break takes the lower id.
+    proposal = compose(people, [CRITICAL], Rules(handover_days=60))
+    assert (pairs(proposal), proposal.continuity) == ([(5, "director", 1)], 0)

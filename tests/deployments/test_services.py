@@ -212,6 +212,32 @@ def test_daily_report_refuses_a_future_day_and_negative_counts(cast, emergency):
     assert (DailyReport.objects.count(), audit_count()) == (1, before + 1)
 
 
+def test_daily_report_breakdown_by_age_band_and_sex(cast, emergency):
+    e, a, _b = emergency
+    counts = {"consultations": 10, "admissions": 2, "procedures": 1, "referrals": 0, "deaths": 0}
+    before = audit_count()
+    for breakdown, field, message in (
+        ({"f_18to64": 6, "m_65plus": 3}, "by_age_sex",
+         "The consultations by age and sex add up to 9, not to the 10 consultations."),
+        ({"x_18to64": 10}, "by_age_sex", "Unknown age band or sex: x_18to64."),
+        ({"f_18to64": 11, "m_lt1": -1}, "m_lt1", "A count cannot be negative."),
+    ):
+        with pytest.raises(ValidationFailed) as exc:
+            emergency_services.daily_report_record(by=cast.coordinator, affected=a, day=date(2020, 7, 7),
+                                                   by_age_sex=breakdown, **counts)
+        assert refused(exc, field) == [message]
+    assert (DailyReport.objects.count(), audit_count()) == (0, before)
+    report = emergency_services.daily_report_record(
+        by=cast.coordinator, affected=a, day=date(2020, 7, 7), by_age_sex={"f_18to64": 6, "m_65plus": 4, "m_lt1": 0},
+        **counts)
+    report.refresh_from_db()
+    assert report.by_age_sex == {"f_18to64": 6, "m_65plus": 4}  # zeros dropped
+    assert AuditEvent.objects.order_by("-id").first().changes["by_age_sex"] == [None, {"f_18to64": 6, "m_65plus": 4}]
+    # Without a breakdown the report is still valid, and says nothing about age and sex.
+    plain = emergency_services.daily_report_record(by=cast.coordinator, affected=a, day=date(2020, 7, 8), **counts)
+    assert plain.by_age_sex == {}
+
+
 def test_skill_minimums_the_team_cannot_meet_are_refused(cast, emergency):
     e, a, b = emergency
     b.skill_minimums = {"intensivist": 1}
@@ -249,3 +275,34 @@ def test_inspection_closes_only_when_every_action_is_done(cast, aid):
     with pytest.raises(PermissionDenied):
         inspection_services.inspection_create(by=cast.consultant_b, programme=aid.programme, facility=cast.gangcha,
                                               visited_on=date(2026, 3, 1), inspectors="x")
+
+
+def test_a_critical_post_prefers_the_newcomer_who_overlaps_the_outgoing_holder(cast, aid, django_assert_num_queries):
+    from caravan.deployments.models import Batch, Posting
+
+    from .conftest import candidate
+
+    outgoing = candidate(aid.programme, cast.liaocheng_org, "Kong Wei", "hospital_director")
+    Posting.objects.create(batch=aid.batch, candidate=outgoing, facility=cast.gangcha, role="hospital_director",
+                           start=aid.batch.start, end=date(2026, 11, 30), status="active")
+    nxt = Batch.objects.create(programme=aid.programme, number=2, start=date(2026, 12, 1), end=date(2027, 11, 30))
+    post = services.need_create(by=cast.coordinator, batch=nxt, facility=cast.gangcha, title="Director",
+                                roles=["hospital_director"], kind="post", qualification="Senior title",
+                                priority=4, critical=True)
+    on_time = candidate(aid.programme, cast.liaocheng_org, "An Ping", "hospital_director",
+                        window=(date(2026, 12, 1), date(2027, 12, 31)))
+    early = candidate(aid.programme, cast.liaocheng_org, "Bai Lu", "hospital_director",
+                      window=(date(2026, 11, 10), date(2027, 12, 31)))  # 20 days with the outgoing director
+    with django_assert_num_queries(2):  # the needs, and the previous batch's holders (only with a critical post)
+        needs = fetch.needs_of(nxt)
+    assert [(n.id, n.handover_until) for n in needs] == [(post.pk, date(2026, 11, 30))]
+    people, _needs, proposal = fetch.compose_batch(nxt)
+    assert [(a.need, a.person) for a in proposal.assignments] == [(post.pk, early.pk)]
+    assert (proposal.status, proposal.continuity) == ("optimal", 1)
+    # A programme that asks for a month of overlap: neither can give it, and the lower id wins the tie.
+    aid.programme.handover_days = 30
+    aid.programme.save()
+    nxt.refresh_from_db()
+    _people, _needs, proposal = fetch.compose_batch(nxt)
+    assert ([(a.need, a.person) for a in proposal.assignments], proposal.continuity) == ([(post.pk, on_time.pk)], 0)
+    assert min(on_time.pk, early.pk) == on_time.pk

@@ -75,11 +75,11 @@ def test_programme_page_lists_batches_and_who_served_where(cast, aid, client_as,
 def test_pool_page(cast, aid, client_as, django_assert_num_queries):
     client = client_as(cast.coordinator)
     client.get(url("home"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url("pool", aid.programme.pk))
     assert response.context["page"].paginator.count == 5
     _more(cast, aid, 3)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url("pool", aid.programme.pk))
     assert [c.practitioner.name_latin for c, _roles in response.context["rows"]] == [
         "Extra 0", "Extra 1", "Extra 2", "Liang Lijun", "Sun Ying", "Wang Lipeng", "Zhao Liling", "Zhou Defang"]
@@ -180,8 +180,18 @@ def test_emergency_page_records_a_daily_report_and_exports_csv(cast, emergency, 
     with django_assert_num_queries(8):
         assert client.get(url("emergency", e.pk)).status_code == 200
     data = {"report-region": region.pk, "report-day": "2020-07-07", "report-consultations": 40,
-            "report-admissions": 9, "report-procedures": 6, "report-referrals": 2, "report-deaths": 0}
+            "report-admissions": 9, "report-procedures": 6, "report-referrals": 2, "report-deaths": 0,
+            "report-f_18to64": 22, "report-m_18to64": 15, "report-m_lt1": 3}
+    # A breakdown by age and sex that does not add up to the consultations is refused, with both figures.
+    response = client.post(url("emergency", e.pk), data | {"report-m_lt1": 4})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"__all__": [
+        "The consultations by age and sex add up to 41, not to the 40 consultations."]}
+    response = client.post(url("emergency", e.pk), data | {"report-f_lt1": -1})
+    assert response.context["form"].errors == {"f_lt1": ["A count cannot be negative."]}
+    assert DailyReport.objects.count() == 0
     assert client.post(url("emergency", e.pk), data).status_code == 302
+    assert DailyReport.objects.get().by_age_sex == {"f_18to64": 22, "m_lt1": 3, "m_18to64": 15}
     response = client.post(url("emergency", e.pk), data | {"report-day": "2020-07-08", "report-deaths": -2})
     assert response.status_code == 400
     assert response.context["form"].errors == {"deaths": ["A count cannot be negative."]}
@@ -191,9 +201,14 @@ def test_emergency_page_records_a_daily_report_and_exports_csv(cast, emergency, 
     with django_assert_num_queries(8):
         response = client.get(url("emergency", e.pk))
     assert response.context["summary"][0][0] == date(2020, 7, 7)
+    DailyReport.objects.create(affected=region, day=date(2020, 7, 8), consultations=5, admissions=0, procedures=0,
+                               referrals=0, deaths=0)  # not broken down: empty cells, not zeros
     response = client.get(url("emergency_csv", e.pk))
     assert response.content.decode().splitlines() == [
-        "day,region,consultations,admissions,procedures,referrals,deaths", "2020-07-07,CN-QH-HB,40,9,6,2,0"]
+        "day,region,consultations,admissions,procedures,referrals,deaths,"
+        "f_lt1,f_1to4,f_5to17,f_18to64,f_65plus,m_lt1,m_1to4,m_5to17,m_18to64,m_65plus",
+        "2020-07-07,CN-QH-HB,40,9,6,2,0,0,0,0,22,0,3,0,0,15,0",
+        "2020-07-08,CN-QH-HB,5,0,0,0,0,,,,,,,,,,"]
 
 
 # ---------------------------------------------------------------- refusals

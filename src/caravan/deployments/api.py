@@ -5,14 +5,16 @@ row the caller cannot see is a 404, an id in a body that the caller cannot see
 is a 400 naming the field), calls one service and answers with a schema.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from caravan.core.api_pagination import PageQuery, page_of, paginate
-from caravan.core.errors import ValidationFailed
+from caravan.core.errors import NotFound, ValidationFailed
 from caravan.registry.models import Department, Facility, Practitioner
 
 from . import (
+    call_services,
     composer,
     emergency_selectors,
     emergency_services,
@@ -24,6 +26,8 @@ from . import (
 from .messages import say
 from .schemas import (
     AllocationOut,
+    CallIn,
+    CallOut,
     CandidateIn,
     CandidateOut,
     CandidateQuery,
@@ -31,6 +35,7 @@ from .schemas import (
     DailyReportIn,
     DailyReportOut,
     DayIn,
+    DecideIn,
     ExtendIn,
     FindingIn,
     FindingOut,
@@ -40,6 +45,8 @@ from .schemas import (
     InspectionOut,
     NeedIn,
     NeedOut,
+    NominateIn,
+    NominationOut,
     PostingOut,
     ProgrammeDetailOut,
     ProgrammeOut,
@@ -47,6 +54,7 @@ from .schemas import (
     StatusIn,
     TransitionIn,
 )
+from .scope import can_manage
 
 router = Router(tags=["deployments"])
 
@@ -108,7 +116,7 @@ def need_create(request, pk: int, payload: NeedIn):
     need = services.need_create(
         by=request.user, batch=batch, facility=facility, department=department, kind=payload.kind,
         title=payload.title, roles=payload.roles, qualification=payload.qualification, priority=payload.priority,
-        language=payload.language)
+        language=payload.language, critical=payload.critical)
     return 201, need
 
 
@@ -224,3 +232,49 @@ def followup_done(request, pk: int, payload: DayIn):
 def inspection_close(request, pk: int, payload: DayIn):
     inspection = selectors.inspection_get_for_user(user=request.user, pk=pk)
     return inspection_services.inspection_close(by=request.user, inspection=inspection, on=payload.on)
+
+
+# ---------------------------------------------------------------- the call for candidates
+
+
+def _call_of(request, pk: int):
+    """(batch, call, manager) for the programme's managers and the sending side's hospitals; no call is a 404."""
+    batch = selectors.batch_for_call(user=request.user, pk=pk)
+    call = selectors.call_of(batch=batch)
+    if call is None:
+        raise NotFound()
+    return batch, call, can_manage(request.user, batch.programme)
+
+
+@router.get("/batches/{pk}/call", response=CallOut)
+def call_detail(request, pk: int):
+    """The call with its nominations: all of them for a manager, a hospital's own for the hospital."""
+    _batch, call, manager = _call_of(request, pk)
+    call.nomination_rows = list(selectors.nominations_of(call=call, user=request.user, manager=manager))
+    return call
+
+
+@router.post("/batches/{pk}/call", response={201: CallOut})
+def call_open(request, pk: int, payload: CallIn):
+    batch = selectors.batch_for_call(user=request.user, pk=pk)
+    return 201, call_services.call_open(by=request.user, batch=batch, opens_on=payload.opens_on,
+                                        closes_on=payload.closes_on, notes=payload.notes)
+
+
+@router.post("/batches/{pk}/call/nominations", response={201: NominationOut})
+def nominate(request, pk: int, payload: NominateIn):
+    _batch, call, manager = _call_of(request, pk)
+    candidate = selectors.nominable_of(call=call, user=request.user, manager=manager).filter(
+        pk=payload.candidate).first()
+    if candidate is None:
+        raise _unknown("candidate", payload.candidate)
+    return 201, call_services.nomination_create(by=request.user, call=call, candidate=candidate,
+                                                today=timezone.localdate())
+
+
+@router.post("/batches/{pk}/call/nominations/{nomination}/decide", response=NominationOut)
+def decide(request, pk: int, nomination: int, payload: DecideIn):
+    _batch, call, _manager = _call_of(request, pk)
+    row = selectors.nomination_of(call=call, pk=nomination)
+    return call_services.nomination_decide(by=request.user, nomination=row, approve=payload.approve,
+                                           reason=payload.reason, today=timezone.localdate())

@@ -98,6 +98,9 @@ class Need:
     end: date = date(2026, 11, 30)
     language: str = ""
     facility_label: str = ""
+    # For a critical post: the last day of the outgoing holder from the previous batch, so a newcomer who arrives
+    # early enough to overlap them (Rules.handover_days) earns continuity.
+    handover_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class Rules:
     pins: tuple[Pin, ...] = ()
     exclusions: frozenset[int] = frozenset()
     time_limit: float = 10.0
+    handover_days: int = 14  # days a newcomer must overlap the outgoing holder of a critical post
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,8 @@ class Proposal:
     reasons: list[Reason] = field(default_factory=list)  # why an infeasible instance is infeasible
     seconds: float = 0.0
     first_feasible_seconds: float | None = None
+    priority_proved: bool = False  # the covered priority is proved best (continuity and balance may not be)
+    priority_seconds: float | None = None  # when the covered priority was settled
 
     @property
     def reason(self) -> str:
@@ -181,6 +187,36 @@ def eligible(person: Person, need: Need, role: str, rules: Rules) -> bool:
     )
 
 
+def fit_table(people: list[Person], needs: list[Need], rules: Rules) -> dict[tuple[int, str], list[int]]:
+    """(need id, role) → indices in `people` of those who can fill it, built once from a role index (not one
+    `eligible` call per pair: on a pool of thousands that scan was most of the time)."""
+    by_role: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(people):
+        if p.id not in rules.exclusions:
+            for role in p.roles:
+                by_role[role].append(i)
+    table = {}
+    for need in needs:
+        for role in set(need.roles):
+            table[need.id, role] = [
+                i for i in by_role.get(role, ())
+                if people[i].available(need.start, need.end) and (not need.language or need.language in people[i].languages)
+            ]
+    return table
+
+
+def continuity_of(person: Person, need: Need, rules: Rules) -> int:
+    """What placing `person` on `need` earns for continuity: returning to a host where they served, and, on a
+    critical post, arriving early enough to overlap the outgoing holder by `rules.handover_days` (one each)."""
+    score = int(need.facility in person.served_at)
+    if need.handover_until is not None and any(
+        a <= need.start and need.end <= b and (need.handover_until - a).days >= rules.handover_days
+        for a, b in person.windows
+    ):
+        score += 1
+    return score
+
+
 def pin_problems(people: list[Person], needs: list[Need], rules: Rules) -> list[Reason]:
     """Pins that break a constraint on their own (before any solving)."""
     by_id = {p.id: p for p in people}
@@ -207,16 +243,31 @@ def pin_problems(people: list[Person], needs: list[Need], rules: Rules) -> list[
 class _Model:
     """The CP-SAT model of one instance, with each constraint group switchable for diagnosis."""
 
-    def __init__(self, people: list[Person], needs: list[Need], rules: Rules, drop: frozenset[str] = frozenset()):
-        self.people, self.needs, self.rules = people, needs, rules
+    def __init__(self, people: list[Person], needs: list[Need], rules: Rules, drop: frozenset[str] = frozenset(),
+                 fits: dict | None = None, lazy: bool = False):
+        self.people, self.needs, self.rules, self.drop = people, needs, rules, drop
+        self.fits = fits if fits is not None else fit_table(people, needs, rules)
+        # (person index, need index, slot) for every eligible pair: all the relaxations and the construction need.
+        self.keys = [(i, j, s) for j, need in enumerate(needs) for s, role in enumerate(need.roles)
+                     for i in self.fits[need.id, role]]
+        # Continuity: a person placed at a host where they served before, or overlapping a critical post's holder.
+        self.earns = {key: score for key in self.keys if (score := continuity_of(people[key[0]], needs[key[1]], rules))}
+        self.cities = sorted({p.city for p in people})
+        self.built = False
+        if not lazy:
+            self.build()
+
+    def build(self) -> None:
+        """The CP-SAT model itself, with a variable per eligible pair: only built when the search must run (on a
+        large pool the relaxations usually settle every stage without it)."""
+        if self.built:
+            return
+        self.built = True
+        people, needs, rules, drop = self.people, self.needs, self.rules, self.drop
         m = self.m = cp_model.CpModel()
-        self.x: dict[tuple[int, int, int], cp_model.IntVar] = {}  # (person index, need index, slot)
         self.covered = [m.NewBoolVar(f"c{j}") for j in range(len(needs))]
-        for j, need in enumerate(needs):
-            for s, role in enumerate(need.roles):
-                for i, person in enumerate(people):
-                    if eligible(person, need, role, rules):
-                        self.x[i, j, s] = m.NewBoolVar(f"x{i}_{j}_{s}")
+        self.x: dict[tuple[int, int, int], cp_model.IntVar] = {
+            (i, j, s): m.NewBoolVar(f"x{i}_{j}_{s}") for i, j, s in self.keys}
         by_slot = defaultdict(list)
         by_person = defaultdict(list)
         by_person_need = defaultdict(list)
@@ -241,8 +292,11 @@ class _Model:
             m.Add(team <= max(rules.team_max, len(people)))
         hosts = sorted({n.facility for n in needs})
         self.host_load = {}
+        at_host = defaultdict(list)
+        for (_i, j, _s), v in self.x.items():
+            at_host[needs[j].facility].append(v)
         for h in hosts:
-            load = sum(v for (i, j, s), v in self.x.items() if needs[j].facility == h)
+            load = sum(at_host[h])
             self.host_load[h] = load
             if "host_team_size" not in drop:
                 m.Add(load <= rules.host_max)
@@ -278,9 +332,7 @@ class _Model:
                 else:
                     m.Add(sum(by_person_need[i, need_index[pin.need]]) == 1)
         self.priority = sum(n.priority * self.covered[j] for j, n in enumerate(needs))
-        # Continuity: a person placed at a host where they served before.
-        self.continuity = sum(v for (i, j, s), v in self.x.items() if needs[j].facility in people[i].served_at)
-        self.cities = sorted({p.city for p in people})
+        self.continuity = sum(score * self.x[key] for key, score in self.earns.items())
         self.city_counts = []
         for c in self.cities:
             count = m.NewIntVar(0, len(people), f"city_{c}")
@@ -340,6 +392,270 @@ def diagnose(people: list[Person], needs: list[Need], rules: Rules) -> list[Reas
     return [_reason("several")]
 
 
+def _needs_model(people: list[Person], needs: list[Need], rules: Rules, bests: dict[int, int] | None = None,
+                 whole_team: bool = True, fits: dict | None = None):
+    """The relaxation on the needs alone: (model, one cover variable per need, the covered priority).
+
+    It keeps what decides the value (each host's and the team's size limits, pinned needs, how many people can
+    fill each role at all, how many the sending hospitals may send) and drops who exactly goes, so every team is
+    a solution of it and its optimum bounds theirs."""
+    m = cp_model.CpModel()
+    cover = [m.NewBoolVar(f"c{j}") for j in range(len(needs))]
+    sizes = [len(n.roles) for n in needs]
+    pool = [p for p in people if p.id not in rules.exclusions]
+    fits = fits if fits is not None else fit_table(people, needs, rules)
+    supply: dict[str, set[int]] = defaultdict(set)
+    demand: dict[str, list] = defaultdict(list)
+    for j, need in enumerate(needs):
+        for role, wanted in Counter(need.roles).items():
+            fit = fits[need.id, role]
+            supply[role].update(fit)
+            demand[role].append(wanted * cover[j])
+            if len(fit) < wanted:
+                m.Add(cover[j] == 0)
+    for role, terms in demand.items():
+        if len(supply[role]) < sum(Counter(n.roles)[role] for n in needs):
+            m.Add(sum(terms) <= len(supply[role]))
+    team = sum(sizes[j] * cover[j] for j in range(len(needs)))
+    hospitals = Counter(p.hospital for p in pool)
+    m.Add(team <= min(rules.team_max, sum(min(n, rules.max_per_hospital) for n in hospitals.values())))
+    if whole_team:  # a part of the needs (one host) need not hold the smallest team
+        m.Add(team >= rules.team_min)
+    for h in sorted({n.facility for n in needs}):
+        load = sum(sizes[j] * cover[j] for j, n in enumerate(needs) if n.facility == h)
+        m.Add(load <= rules.host_max)
+        m.Add(load >= rules.host_min)
+    need_index = {n.id: j for j, n in enumerate(needs)}
+    for pin in rules.pins:
+        if pin.need in need_index:
+            m.Add(cover[need_index[pin.need]] == 1)
+    # Each host alone cannot do better than its own knapsack: redundant, but when the hosts' bests add up to the
+    # team's best it tells the solver every host must reach its own, which is what proves the later stages.
+    for h, best in (bests if bests is not None else host_bests(people, needs, rules, fits)).items():
+        m.Add(sum(n.priority * cover[j] for j, n in enumerate(needs) if n.facility == h) <= best)
+    return m, cover, sum(n.priority * cover[j] for j, n in enumerate(needs))
+
+
+def host_bests(people: list[Person], needs: list[Need], rules: Rules, fits: dict | None = None) -> dict[int, int]:
+    """The most priority each host could have covered on its own (a knapsack of a few needs per host)."""
+    fits = fits if fits is not None else fit_table(people, needs, rules)
+    pinned = {pin.need for pin in rules.pins if pin.need is not None}
+    out = {}
+    for h in sorted({n.facility for n in needs}):
+        local = [n for n in needs if n.facility == h]
+        m = cp_model.CpModel()
+        cover = [m.NewBoolVar(f"c{k}") for k in range(len(local))]
+        for k, need in enumerate(local):
+            if any(len(fits[need.id, role]) < wanted for role, wanted in Counter(need.roles).items()):
+                m.Add(cover[k] == 0)
+            if need.id in pinned:
+                m.Add(cover[k] == 1)
+        load = sum(len(n.roles) * cover[k] for k, n in enumerate(local))
+        m.Add(load <= rules.host_max)
+        m.Add(load >= rules.host_min)
+        m.Maximize(sum(n.priority * cover[k] for k, n in enumerate(local)))
+        solver = _solver(1.0, workers=1)
+        status = solver.Solve(m)
+        out[h] = (int(solver.BestObjectiveBound() + 1e-6) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+                  else sum(n.priority for n in local))
+    return out
+
+
+def priority_bound(people: list[Person], needs: list[Need], rules: Rules,
+                   limit: float, fits: dict | None = None) -> tuple[int | None, list[int], bool]:
+    """An upper bound on the covered priority, a selection of needs that reaches it, and whether it is proved.
+
+    One variable per need, so it is proved in milliseconds; a team that covers the selection under every rule
+    is then proved optimal with no search over people. None when even the relaxation is infeasible."""
+    m, cover, priority = _needs_model(people, needs, rules, fits=fits)
+    m.Maximize(priority)
+    solver = _solver(limit)
+    status = solver.Solve(m)
+    if status == cp_model.INFEASIBLE:
+        return None, [], True
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return int(sum(n.priority for n in needs)), [], False
+    selection = [j for j in range(len(needs)) if solver.Value(cover[j])]
+    return int(solver.BestObjectiveBound() + 1e-6), selection, status == cp_model.OPTIMAL
+
+
+def _later_bounds(model: "_Model", best: int, limit: float, hint=frozenset()):
+    """The continuity and balance stages on a relaxation: the people who earn continuity stay individual, everyone
+    else is only counted per city. Returns (selection, earners, city targets) of a relaxed optimum, or None.
+
+    Stage 2 maximises continuity at the proved priority; stage 3 fixes that and minimises the spread between
+    cities. A team that meets these values under every rule is optimal for both, since the relaxation's optimum
+    is at least as good as any team's."""
+    people, needs, rules = model.people, model.needs, model.rules
+    bests = host_bests(people, needs, rules, model.fits)
+    m, cover, priority = _needs_model(people, needs, rules, bests, fits=model.fits)
+    m.Add(priority == best)
+    y = {key: m.NewBoolVar(f"y{key}") for key in model.earns}
+    split = _continuity_by_host(model, bests, limit) if sum(bests.values()) == best else None
+    covered = {j for _i, j, _s in hint}
+    if split is not None:
+        covered, hint = set(split[0]), split[1]
+    pinned = {p.person: p.need for p in rules.pins}
+    need_ids = [n.id for n in needs]
+    by_slot, by_person, by_hospital = defaultdict(list), defaultdict(list), defaultdict(list)
+    for (i, j, s), var in y.items():
+        if people[i].id in pinned and pinned[people[i].id] not in (None, need_ids[j]):
+            m.Add(var == 0)
+        by_slot[j, s].append(var)
+        by_person[i].append(var)
+        by_hospital[people[i].hospital].append(var)
+    for (j, _s), vars_ in by_slot.items():
+        m.Add(sum(vars_) <= cover[j])
+    for vars_ in by_person.values():
+        m.AddAtMostOne(vars_)
+    for vars_ in by_hospital.values():
+        m.Add(sum(vars_) <= rules.max_per_hospital)
+    for j, var in enumerate(cover):
+        m.AddHint(var, int(j in covered))
+    for key, var in y.items():
+        m.AddHint(var, int(key in hint))
+    continuity = sum(model.earns[key] * var for key, var in y.items())
+    if split is not None:  # each host at its own best: the hosts' continuity optima add up to the team's
+        m.Add(continuity == sum(model.earns[key] for key in split[1]))
+        # Redundant: so each host is at its own continuity best too; said per host, the balance stage is proved
+        # host by host instead of over every combination.
+        for h, value in split[2].items():
+            m.Add(sum(model.earns[key] * var for key, var in y.items() if needs[key[1]].facility == h) == value)
+            m.Add(sum(n.priority * cover[j] for j, n in enumerate(needs) if n.facility == h) == bests[h])
+    else:
+        m.Maximize(continuity)
+        solver = _solver(limit)
+        if solver.Solve(m) != cp_model.OPTIMAL:
+            return None
+        m.Add(continuity == round(solver.ObjectiveValue()))
+        m.ClearObjective()
+    sizes = [len(n.roles) for n in needs]
+    pool = [p for p in people if p.id not in rules.exclusions]
+    counts = []
+    for c in model.cities:
+        local = Counter(p.hospital for p in pool if p.city == c)
+        count = m.NewIntVar(0, sum(min(n, rules.max_per_hospital) for n in local.values()), f"n_{c}")
+        m.Add(count >= sum(var for (i, _j, _s), var in y.items() if people[i].city == c))
+        counts.append(count)
+    team = sum(sizes[j] * cover[j] for j in range(len(needs)))
+    m.Add(sum(counts) == team)
+    hi, lo = m.NewIntVar(0, len(people), "hi"), m.NewIntVar(0, len(people), "lo")
+    if counts:
+        m.AddMaxEquality(hi, counts)
+        m.AddMinEquality(lo, counts)
+        # Redundant: a team whose size is not a multiple of the number of cities cannot be perfectly balanced.
+        # Said outright, the solver proves "a spread of 1 is the best" instead of searching for a 0.
+        share = m.NewIntVar(0, len(people), "share")
+        rest = m.NewIntVar(0, len(counts) - 1, "rest")
+        m.Add(team == len(counts) * share + rest)
+        uneven = m.NewBoolVar("uneven")
+        m.Add(rest == 0).OnlyEnforceIf(uneven.Not())
+        m.Add(hi - lo >= uneven)
+    m.Minimize(hi - lo)
+    solver = _solver(limit)
+    if solver.Solve(m) != cp_model.OPTIMAL:
+        return None
+    selection = [j for j in range(len(needs)) if solver.Value(cover[j])]
+    earners = {key for key, var in y.items() if solver.Value(var)}
+    targets = {c: solver.Value(v) for c, v in zip(model.cities, counts, strict=True)}
+    return selection, earners, targets, round(solver.ObjectiveValue())
+
+
+def _continuity_by_host(model: "_Model", bests: dict[int, int], limit: float):
+    """Continuity host by host, when every host must reach its own best priority: each host's optimum is proved
+    on a few variables, and their union is the team's optimum when nobody is counted at two hosts and no sending
+    hospital goes over its limit (checked here; otherwise None and the whole relaxation is solved at once)."""
+    people, needs, rules = model.people, model.needs, model.rules
+    earners: set[tuple[int, int, int]] = set()
+    selection: list[int] = []
+    values: dict[int, int] = {}
+    for h, best in bests.items():
+        local = [j for j, n in enumerate(needs) if n.facility == h]
+        m, cover, priority = _needs_model(people, [needs[j] for j in local], rules, {h: best}, whole_team=False,
+                                          fits=model.fits)
+        m.Add(priority == best)
+        position = {j: k for k, j in enumerate(local)}
+        y = {key: m.NewBoolVar(f"y{key}") for key in model.earns if key[1] in position}
+        by_slot, by_person = defaultdict(list), defaultdict(list)
+        pinned = {p.person: p.need for p in rules.pins}
+        for (i, j, s), var in y.items():
+            if people[i].id in pinned and pinned[people[i].id] not in (None, needs[j].id):
+                m.Add(var == 0)
+            by_slot[j, s].append(var)
+            by_person[i].append(var)
+        for (j, _s), vars_ in by_slot.items():
+            m.Add(sum(vars_) <= cover[position[j]])
+        for vars_ in by_person.values():
+            m.AddAtMostOne(vars_)
+        m.Maximize(sum(model.earns[key] * var for key, var in y.items()))
+        solver = _solver(limit, workers=1)
+        if solver.Solve(m) != cp_model.OPTIMAL:
+            return None
+        earners.update(key for key, var in y.items() if solver.Value(var))
+        values[h] = round(solver.ObjectiveValue())
+        selection.extend(j for j in local if solver.Value(cover[position[j]]))
+    persons = Counter(i for i, _j, _s in earners)
+    hospitals = Counter(people[i].hospital for i in persons)
+    if any(n > 1 for n in persons.values()) or any(n > rules.max_per_hospital for n in hospitals.values()):
+        return None
+    return selection, earners, values
+
+
+def _construct(model: "_Model", selection: list[int], fixed=frozenset(),
+               targets: dict[str, int] | None = None) -> set[tuple[int, int, int]] | None:
+    """Fill every role of the selected needs, scarcest role first, or None when this simple fill gets stuck.
+
+    `fixed` places are taken first. Each other role takes a pinned person first, then someone who earns
+    continuity there, then someone from the city furthest below its target (or that has sent fewest so far),
+    then the lowest id: the same input always gives the same team."""
+    people, needs, rules = model.people, model.needs, model.rules
+    candidates: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, j, s in model.keys:
+        candidates[j, s].append(i)
+    index = {p.id: i for i, p in enumerate(people)}
+    need_index = {n.id: j for j, n in enumerate(needs)}
+    pinned = {index[p.person]: (need_index[p.need] if p.need is not None else None) for p in rules.pins}
+    slots = sorted(((j, s) for j in selection for s in range(len(needs[j].roles))),
+                   key=lambda k: (len(candidates[k]), k))
+    used: set[int] = set()
+    hospitals: Counter = Counter()
+    cities: Counter = Counter()
+    chosen: set[tuple[int, int, int]] = set()
+    for i, j, s in sorted(fixed):
+        used.add(i)
+        hospitals[people[i].hospital] += 1
+        cities[people[i].city] += 1
+        chosen.add((i, j, s))
+    taken = {(j, s) for _i, j, s in fixed}
+    targets = targets or {}
+    for j, s in slots:
+        if (j, s) in taken:
+            continue
+        best, best_key = None, None
+        for i in candidates[j, s]:
+            person = people[i]
+            if i in used or hospitals[person.hospital] >= rules.max_per_hospital:
+                continue
+            if i in pinned and pinned[i] not in (None, j):
+                continue
+            key = (i not in pinned, -model.earns.get((i, j, s), 0),
+                   cities[person.city] - targets.get(person.city, 0), i)
+            if best_key is None or key < best_key:
+                best, best_key = i, key
+        if best is None:
+            return None
+        used.add(best)
+        hospitals[people[best].hospital] += 1
+        cities[people[best].city] += 1
+        chosen.add((best, j, s))
+    return chosen
+
+
+def _assignments(model: "_Model", chosen) -> list[Assignment]:
+    return [Assignment(need=model.needs[j].id, role=model.needs[j].roles[s], person=model.people[i].id)
+            for i, j, s in sorted(chosen, key=lambda k: (model.needs[k[1]].id, k[2]))]
+
+
 def compose(people: list[Person], needs: list[Need], rules: Rules) -> Proposal:
     """The best team under `rules`, with who covers what, why each uncovered need is uncovered, and the proof."""
     started = time.perf_counter()
@@ -349,67 +665,107 @@ def compose(people: list[Person], needs: list[Need], rules: Rules) -> Proposal:
     if problems:
         return Proposal(status="infeasible", reasons=problems, seconds=time.perf_counter() - started)
 
-    # Phase 1: the priority of fully covered needs.
-    model = _Model(people, needs, rules)
-    model.m.Maximize(model.priority)
-    _hint_greedy(model, people, needs, rules)
-    large = len(model.x) > LARGE
-    solver = _solver(rules.time_limit, large=large)
-    watch = _FirstSolution(started)
-    status = solver.Solve(model.m, watch)
-    if status == cp_model.INFEASIBLE:
+    # Stage 0: the priority bound from the needs alone.
+    fits = fit_table(people, needs, rules)
+    bound, selection, bound_proved = priority_bound(people, needs, rules, min(2.0, rules.time_limit / 4), fits)
+    if bound is None:
         return Proposal(status="infeasible", reasons=diagnose(people, needs, rules),
                         seconds=time.perf_counter() - started)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # Out of time before the first solution (a large pool on a busy machine): the greedy team, when it meets
-        # every rule, is still a valid answer, with the solver's bound to say how far it may be from the optimum.
-        base = greedy(people, needs, rules)
-        if base.assignments and satisfies(people, needs, rules, base.assignments):
-            bound = solver.BestObjectiveBound() or sum(n.priority for n in needs)
-            base.bound = bound
-            base.gap = max(0.0, (bound - base.covered_priority) / bound) if bound else 0.0
-            base.uncovered = explain(people, needs, rules, base)
-            base.seconds = time.perf_counter() - started
-            return base
-        return Proposal(status="unknown", reasons=[_reason("timeout")], seconds=time.perf_counter() - started)
-    best = round(solver.ObjectiveValue())
-    bound = solver.BestObjectiveBound()
-    proved = status == cp_model.OPTIMAL
-    hint = {key: solver.Value(var) for key, var in model.x.items()}
+    model = _Model(people, needs, rules, fits=fits, lazy=True)
 
-    # Phase 2: keep that priority, then continuity over balance over the tie-break.
-    model.m.Add(model.priority >= best)
+    def search_model() -> _Model:
+        if not model.built:
+            model.build()
+            model.m.Add(model.priority <= bound)  # valid for every team, and it lets the solver stop at the bound
+        return model
+
+    # Stage 1: the priority of fully covered needs. A team that fills the relaxation's selection under every rule
+    # reaches the bound, which proves it optimal without searching over people.
+    chosen = _construct(model, selection) if bound_proved else None
+    first = None
+    if chosen is not None and satisfies(people, needs, rules, _assignments(model, chosen)):
+        best, proved, first = bound, True, time.perf_counter() - started
+    else:
+        search_model().m.Maximize(model.priority)
+        base = greedy(people, needs, rules)
+        _hint(model, _keys(model, base.assignments))
+        large = len(model.keys) > LARGE
+        solver = _solver(max(rules.time_limit - (time.perf_counter() - started), 0.5), large=large)
+        watch = _FirstSolution(started)
+        status = solver.Solve(model.m, watch)
+        if status == cp_model.INFEASIBLE:
+            return Proposal(status="infeasible", reasons=diagnose(people, needs, rules),
+                            seconds=time.perf_counter() - started)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            # Out of time before the first solution (a large pool on a busy machine): the greedy team, when it
+            # meets every rule, is still a valid answer, with the bound to say how far it may be from the optimum.
+            if base.assignments and satisfies(people, needs, rules, base.assignments):
+                base.bound = bound
+                base.gap = max(0.0, (bound - base.covered_priority) / bound) if bound else 0.0
+                base.uncovered = explain(people, needs, rules, base)
+                base.seconds = time.perf_counter() - started
+                return base
+            return Proposal(status="unknown", reasons=[_reason("timeout")], seconds=time.perf_counter() - started)
+        best = round(solver.ObjectiveValue())
+        proved = status == cp_model.OPTIMAL or best >= bound
+        bound = min(bound, int(solver.BestObjectiveBound() + 1e-6))
+        first = watch.first
+        chosen = {key for key, var in model.x.items() if solver.Value(var)}
+    priority_seconds = time.perf_counter() - started
+
+    # Stages 2 and 3 on a large pool: continuity, then balance, proved the same way as the priority, from a
+    # relaxation and a team that reaches its values (the search over thousands of people rarely proves them).
+    if proved and len(model.keys) > LARGE:
+        later = _later_bounds(model, best, max(min(4.0, rules.time_limit - (time.perf_counter() - started)), 0.2),
+                              chosen)
+        if later is not None:
+            selection, earners, targets, spread_bound = later
+            team = _construct(model, selection, earners, targets)
+            if team is not None and satisfies(people, needs, rules, _assignments(model, team)):
+                continuity = sum(model.earns.get(key, 0) for key in team)
+                counts = Counter(people[i].city for i, _j, _s in team)
+                spread = max(counts.get(c, 0) for c in model.cities) - min(counts.get(c, 0) for c in model.cities)
+                if continuity == sum(model.earns[key] for key in earners) and spread == spread_bound:
+                    proposal = Proposal(
+                        status="optimal", assignments=_assignments(model, team), covered_priority=best, bound=best,
+                        continuity=continuity, spread=spread, first_feasible_seconds=first, priority_proved=True,
+                        priority_seconds=priority_seconds,
+                    )
+                    proposal.uncovered = explain(people, needs, rules, proposal)
+                    proposal.seconds = time.perf_counter() - started
+                    return proposal
+
+    # Stage 2: keep that priority, then continuity over balance over the tie-break.
+    search_model().m.Add(model.priority >= best)
     size = len(people) + 1
     tiebreak = sum(v * i for (i, j, s), v in model.x.items())
     tie_scale = size * size * max(len(needs), 1) * 4
     weight_spread = tie_scale
     weight_continuity = tie_scale * size
     model.m.Maximize(weight_continuity * model.continuity - weight_spread * model.spread - tiebreak)
-    model.m.ClearHints()
-    for key, var in model.x.items():
-        model.m.AddHint(var, hint[key])
+    _hint(model, chosen)
     remaining = max(rules.time_limit - (time.perf_counter() - started), 0.5)
-    solver2 = _solver(remaining, large=large)
+    solver2 = _solver(remaining, large=len(model.keys) > LARGE)
     status2 = solver2.Solve(model.m)
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        final = solver2
-        proved = proved and status2 == cp_model.OPTIMAL
-    else:  # phase 2 found nothing in time: keep phase 1's team
-        final = solver
-    assignments = [
-        Assignment(need=needs[j].id, role=needs[j].roles[s], person=people[i].id)
-        for (i, j, s), var in sorted(model.x.items(), key=lambda kv: (needs[kv[0][1]].id, kv[0][2]))
-        if final.Value(var)
-    ]
+        chosen = {key for key, var in model.x.items() if solver2.Value(var)}
+        later_proved = status2 == cp_model.OPTIMAL
+    else:  # stage 2 found nothing in time: keep stage 1's team
+        later_proved = False
+    assignments = _assignments(model, chosen)
+    cities = Counter(people[i].city for i, _j, _s in chosen)
+    counts = [cities.get(c, 0) for c in model.cities]
     proposal = Proposal(
-        status="optimal" if proved else "feasible",
+        status="optimal" if proved and later_proved else "feasible",
         assignments=assignments,
         covered_priority=best,
         bound=bound,
         gap=0.0 if proved or not bound else max(0.0, (bound - best) / bound),
-        continuity=sum(1 for a in assignments if _need(needs, a.need).facility in _person(people, a.person).served_at),
-        spread=final.Value(model.spread) if final is solver2 else 0,
-        first_feasible_seconds=watch.first,
+        continuity=sum(model.earns.get(key, 0) for key in chosen),
+        spread=(max(counts) - min(counts)) if counts else 0,
+        first_feasible_seconds=first,
+        priority_proved=proved,
+        priority_seconds=priority_seconds,
     )
     proposal.uncovered = explain(people, needs, rules, proposal)
     proposal.seconds = time.perf_counter() - started
@@ -437,23 +793,28 @@ def satisfies(people: list[Person], needs: list[Need], rules: Rules, assignments
     return all(pin.person in team if pin.need is None else (pin.person, pin.need) in placed for pin in rules.pins)
 
 
-def _hint_greedy(model: "_Model", people: list[Person], needs: list[Need], rules: Rules) -> None:
-    """Start the search from the greedy team, so the composer begins where the baseline ends."""
-    base = greedy(people, needs, rules)
-    index = {p.id: i for i, p in enumerate(people)}
-    need_index = {n.id: j for j, n in enumerate(needs)}
-    chosen = set()
-    for a in base.assignments:
+def _keys(model: "_Model", assignments: list[Assignment]) -> set[tuple[int, int, int]]:
+    """The model's (person, need, slot) keys of a list of assignments."""
+    index = {p.id: i for i, p in enumerate(model.people)}
+    need_index = {n.id: j for j, n in enumerate(model.needs)}
+    chosen: set[tuple[int, int, int]] = set()
+    for a in assignments:
         j = need_index[a.need]
-        slot = next(s for s, r in enumerate(needs[j].roles) if r == a.role and (index[a.person], j, s) not in chosen)
+        slot = next(s for s, r in enumerate(model.needs[j].roles)
+                    if r == a.role and (index[a.person], j, s) not in chosen)
         chosen.add((index[a.person], j, slot))
+    return chosen
+
+
+def _hint(model: "_Model", chosen: set[tuple[int, int, int]]) -> None:
+    """Start the search from a team; complete (the city counts too), so the solver can take it as it is."""
+    model.m.ClearHints()
     for key, var in model.x.items():
         model.m.AddHint(var, int(key in chosen))
-    covered = {need_index[a.need] for a in base.assignments}
+    covered = {j for _i, j, _s in chosen}
     for j, var in enumerate(model.covered):
         model.m.AddHint(var, int(j in covered))
-    # A complete hint (the city counts too) is a solution the solver can take as it is.
-    team = Counter(people[i].city for i, _j, _s in chosen)
+    team = Counter(model.people[i].city for i, _j, _s in chosen)
     counts = [team.get(c, 0) for c in model.cities]
     for var, value in zip(model.city_counts, counts, strict=True):
         model.m.AddHint(var, value)

@@ -13,6 +13,7 @@ from caravan.core.errors import PermissionDenied, ValidationFailed
 from . import allocation
 from .models import AffectedRegion, DailyReport, Emergency, PressureUpdate, TeamMember
 from .scope import can_manage
+from .vocab import AGE_SEX_KEYS
 
 A = audit.Action
 COUNTS = ("consultations", "admissions", "procedures", "referrals", "deaths")
@@ -85,8 +86,10 @@ def team_allocate(*, by, emergency: Emergency) -> allocation.Allocation:
 
 
 @transaction.atomic
-def daily_report_record(*, by, affected: AffectedRegion, day: date, **counts) -> DailyReport:
-    """A team's day in a region; a future day or a negative count is refused."""
+def daily_report_record(*, by, affected: AffectedRegion, day: date, by_age_sex: dict | None = None,
+                        **counts) -> DailyReport:
+    """A team's day in a region, its consultations optionally by age band and sex; a future day, a negative count
+    or a breakdown that does not add up is refused."""
     emergency = affected.emergency
     _require(by, emergency)
     if day is None or day > timezone.localdate():
@@ -95,11 +98,34 @@ def daily_report_record(*, by, affected: AffectedRegion, day: date, **counts) ->
         value = counts.get(name)
         if value is None or int(value) < 0:
             raise ValidationFailed.field(name, _("A count cannot be negative."))
+    breakdown = _breakdown_valid(by_age_sex or {}, int(counts["consultations"]))
     if DailyReport.objects.filter(affected=affected, day=day).exists():
         raise ValidationFailed.field("day", _("This region already has a report for this day."))
-    report = DailyReport.objects.create(affected=affected, day=day, **{n: int(counts[n]) for n in COUNTS})
-    _record(by, A.CREATE, report, emergency, {n: [None, int(counts[n])] for n in COUNTS})
+    report = DailyReport.objects.create(affected=affected, day=day, by_age_sex=breakdown,
+                                        **{n: int(counts[n]) for n in COUNTS})
+    changes = {n: [None, int(counts[n])] for n in COUNTS}
+    if breakdown:
+        changes["by_age_sex"] = [None, breakdown]
+    _record(by, A.CREATE, report, emergency, changes)
     return report
+
+
+def _breakdown_valid(breakdown: dict, consultations: int) -> dict[str, int]:
+    """Consultations by age band and sex: known keys, no negative count, and (when given) adding up to the day's
+    consultations, so the two figures of one report never disagree. Zeros are dropped; nothing given is {}."""
+    unknown = sorted(k for k in breakdown if k not in AGE_SEX_KEYS)
+    if unknown:
+        raise ValidationFailed.field("by_age_sex", _("Unknown age band or sex: %(keys)s.") % {
+            "keys": ", ".join(unknown)})
+    for key, value in breakdown.items():
+        if value is not None and int(value) < 0:
+            raise ValidationFailed.field(key, _("A count cannot be negative."))
+    clean = {k: int(breakdown[k]) for k in AGE_SEX_KEYS if breakdown.get(k)}
+    if clean and sum(clean.values()) != consultations:
+        raise ValidationFailed.field("by_age_sex", _(
+            "The consultations by age and sex add up to %(sum)s, not to the %(total)s consultations.") % {
+            "sum": sum(clean.values()), "total": consultations})
+    return clean
 
 
 @transaction.atomic

@@ -39,11 +39,27 @@ def people_of(batch: Batch, *, exclusions=frozenset()) -> list[composer.Person]:
 
 
 def needs_of(batch: Batch) -> list[composer.Need]:
+    rows = list(Need.objects.filter(batch=batch).select_related("facility").order_by("id"))
+    outgoing = _outgoing(batch) if any(n.critical for n in rows) else {}
     return [
         composer.Need(id=n.pk, label=n.title, facility=n.facility_id, roles=tuple(n.roles), priority=n.priority,
-                      start=batch.start, end=batch.end, language=n.language, facility_label=n.facility.name)
-        for n in Need.objects.filter(batch=batch).select_related("facility").order_by("id")
+                      start=batch.start, end=batch.end, language=n.language, facility_label=n.facility.name,
+                      handover_until=max((outgoing.get((n.facility_id, r)) for r in n.roles
+                                          if (n.facility_id, r) in outgoing), default=None) if n.critical else None)
+        for n in rows
     ]
+
+
+def _outgoing(batch: Batch) -> dict[tuple[int, str], object]:
+    """The last day of the previous batch's holders, by (facility, role): whom a critical post's newcomer meets.
+
+    One query, made only when the batch has a critical post."""
+    out: dict[tuple[int, str], object] = {}
+    for facility_id, role, end in Posting.objects.filter(
+        batch__programme_id=batch.programme_id, batch__number=batch.number - 1,
+    ).exclude(status=Posting.Status.WITHDRAWN).values_list("facility_id", "role", "end"):
+        out[facility_id, role] = max(end, out.get((facility_id, role), end))
+    return out
 
 
 def rules_of(batch: Batch, *, pins=(), exclusions=frozenset(), time_limit: float = 10.0) -> composer.Rules:
@@ -52,6 +68,7 @@ def rules_of(batch: Batch, *, pins=(), exclusions=frozenset(), time_limit: float
     return composer.Rules(
         team_min=p.team_min, team_max=p.team_max, min_senior=p.min_senior, max_per_hospital=p.max_per_hospital,
         kind_min=kind_min, pins=tuple(pins), exclusions=frozenset(exclusions), time_limit=time_limit,
+        handover_days=p.handover_days,
     )
 
 

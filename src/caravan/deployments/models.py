@@ -26,6 +26,7 @@ class Programme(models.Model):
     max_per_hospital = models.PositiveSmallIntegerField(_("at most per sending hospital"), default=6)
     min_managers = models.PositiveSmallIntegerField(_("hospital managers at least"), default=0)
     min_technicians = models.PositiveSmallIntegerField(_("medical technicians at least"), default=0)
+    handover_days = models.PositiveSmallIntegerField(_("handover overlap on critical posts (days)"), default=14)
 
     class Meta:
         ordering = ["name", "id"]
@@ -64,6 +65,9 @@ class Need(models.Model):
     qualification = models.CharField(_("qualification required"), max_length=200, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), default=3)
     language = models.CharField(_("language needed"), max_length=8, blank=True)
+    # A critical post should not stand empty between batches: a newcomer who can overlap the outgoing holder earns
+    # continuity in the composer.
+    critical = models.BooleanField(_("critical post (handover overlap)"), default=False)
 
     class Meta:
         ordering = ["-priority", "id"]
@@ -225,6 +229,8 @@ class DailyReport(models.Model):
     procedures = models.PositiveIntegerField(_("procedures"))
     referrals = models.PositiveIntegerField(_("referrals"))
     deaths = models.PositiveIntegerField(_("deaths"))
+    # Consultations by age band and sex (vocab.AGE_SEX_KEYS → count); empty when the team did not break them down.
+    by_age_sex = models.JSONField(_("consultations by age band and sex"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-day", "id"]
@@ -286,3 +292,45 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.action[:80]
+
+
+# ---------------------------------------------------------------- calls for candidates
+
+
+class Call(models.Model):
+    """A batch's call for candidates: the sending hospitals nominate between the two dates."""
+
+    batch = models.OneToOneField(Batch, on_delete=models.CASCADE, related_name="call")
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-opens_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.batch} {self.opens_on} – {self.closes_on}"
+
+    def is_open(self, day) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+
+class Nomination(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting decision")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="nominations")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="nominations")
+    nominated_on = models.DateField(_("nominated on"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["nominated_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["call", "candidate"], name="deployments_nomination_once")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} ({self.status})"

@@ -42,6 +42,7 @@ class NeedIn(Schema):
     qualification: str = ""
     priority: int = 3
     language: str = ""
+    critical: bool = False
 
 
 class NeedOut(Schema):
@@ -53,6 +54,7 @@ class NeedOut(Schema):
     qualification: str
     priority: int
     language: str
+    critical: bool
 
 
 class WindowIn(Schema):
@@ -139,6 +141,7 @@ class DailyReportIn(Schema):
     procedures: int
     referrals: int
     deaths: int
+    by_age_sex: dict[str, int] = {}  # e.g. {"f_18to64": 12, "m_lt1": 2}: consultations by age band and sex
 
 
 class DailyReportOut(Schema):
@@ -150,6 +153,7 @@ class DailyReportOut(Schema):
     procedures: int
     referrals: int
     deaths: int
+    by_age_sex: dict[str, int]
 
 
 class AllocationOut(Schema):
@@ -204,3 +208,37 @@ class FollowUpOut(Schema):
 
 class DayIn(Schema):
     on: date
+
+
+class CallIn(Schema):
+    opens_on: date
+    closes_on: date
+    notes: str = ""
+
+
+class NominationOut(Schema):
+    id: int
+    candidate: int = Field(..., alias="candidate_id")
+    name: str = Field(..., alias="candidate.practitioner.name")
+    nominated_on: date
+    status: str
+    reason: str
+    decided_on: date | None
+
+
+class CallOut(Schema):
+    id: int
+    batch: int = Field(..., alias="batch_id")
+    opens_on: date
+    closes_on: date
+    notes: str
+    nominations: list[NominationOut] = Field([], alias="nomination_rows")  # set by the endpoint, already scoped
+
+
+class NominateIn(Schema):
+    candidate: int
+
+
+class DecideIn(Schema):
+    approve: bool
+    reason: str = ""

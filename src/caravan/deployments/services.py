@@ -66,7 +66,8 @@ def batch_create(*, by, programme: Programme, number: int, start: date, end: dat
 
 @transaction.atomic
 def need_create(*, by, batch: Batch, facility, title: str, roles: list[str], kind: str = Need.Kind.SERVICE,
-                department=None, qualification: str = "", priority: int = 3, language: str = "") -> Need:
+                department=None, qualification: str = "", priority: int = 3, language: str = "",
+                critical: bool = False) -> Need:
     """A host's need for a batch: a service (roles needed together) or a post (one role, a qualification)."""
     programme = batch.programme
     require_manager(by, programme)
@@ -85,8 +86,9 @@ def need_create(*, by, batch: Batch, facility, title: str, roles: list[str], kin
         raise ValidationFailed.field("department", _("This department is not in the host facility."))
     need = Need.objects.create(batch=batch, facility=facility, department=department, kind=kind, title=title.strip(),
                                roles=roles, qualification=qualification.strip(), priority=priority,
-                               language=language.strip())
-    _record(by, A.CREATE, need, programme, {"title": [None, need.title], "roles": [None, roles]})
+                               language=language.strip(), critical=bool(critical))
+    _record(by, A.CREATE, need, programme, {"title": [None, need.title], "roles": [None, roles],
+                                            **({"critical": [None, True]} if critical else {})})
     return need
 
 
@@ -234,3 +236,29 @@ def posting_handover(*, by, posting: Posting, notes: str) -> Posting:
     posting.save(update_fields=["handover_notes"])
     _record(by, A.UPDATE, posting, programme, {"handover_notes": [before, posting.handover_notes]})
     return posting
+
+
+@transaction.atomic
+def candidate_set_roles(*, by, candidate: Candidate, roles: list[str]) -> Candidate:
+    """The roles a candidate can fill, as the coordinator knows them now."""
+    require_manager(by, candidate.programme)
+    roles = _roles_valid(roles)
+    before = list(candidate.roles)
+    candidate.roles = roles
+    candidate.save(update_fields=["roles"])
+    _record(by, A.UPDATE, candidate, candidate.programme, {"roles": [before, roles]})
+    return candidate
+
+
+@transaction.atomic
+def availability_update(*, by, window: Availability, start: date, end: date) -> Availability:
+    """Move a window in which the candidate can leave; it must still not end before it starts."""
+    programme = window.candidate.programme
+    require_manager(by, programme)
+    _period_valid(start, end)
+    before = (window.start.isoformat(), window.end.isoformat())
+    window.start, window.end = start, end
+    window.save(update_fields=["start", "end"])
+    _record(by, A.UPDATE, window, programme, {"start": [before[0], start.isoformat()],
+                                              "end": [before[1], end.isoformat()]})
+    return window

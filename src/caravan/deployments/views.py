@@ -19,7 +19,7 @@ from .messages import say
 from .models import Inspection, Posting
 from .scope import can_manage
 from .services import TRANSITIONS
-from .vocab import role_label
+from .vocab import AGE_SEX_KEYS, role_label
 
 SECTION = "deployments"
 
@@ -51,17 +51,6 @@ def programme_detail(request, pk: int):
 
 
 @page(SECTION)
-def pool(request, pk: int):
-    programme = selectors.programme_get_for_user(user=request.user, pk=pk)
-    rows = page_of(request, selectors.candidates_of(programme=programme, status=request.GET.get("status", "")))
-    return render(request, "deployments/pool.html", {
-        "programme": programme, "page": rows, "rows": [(c, [role_label(r) for r in c.roles]) for c in rows],
-        "breadcrumbs": crumbs(_home_crumb(), (programme.name, reverse("deployments:programme", args=[pk])),
-                              (_("Talent pool"), None)),
-    })
-
-
-@page(SECTION)
 def needs(request, pk: int):
     batch = selectors.batch_get_for_user(user=request.user, pk=pk)
     programme = batch.programme
@@ -72,7 +61,7 @@ def needs(request, pk: int):
         saved, _need = attempt(form, lambda: services.need_create(
             by=request.user, batch=batch, facility=form.facilities[data["facility"]], title=data["title"],
             roles=list(data["roles"]), kind=data["kind"], qualification=data["qualification"],
-            priority=data["priority"] or 0, language=data["language"]))
+            priority=data["priority"] or 0, language=data["language"], critical=data["critical"]))
         if saved:
             messages.success(request, _("Need added."))
             return redirect("deployments:needs", pk=batch.pk)
@@ -200,7 +189,7 @@ def emergency_detail(request, pk: int):
             messages.success(request, _("Team allocated: %(moves)s members moved.") % {"moves": result.moves})
             return redirect("deployments:emergency", pk=pk)
     elif request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.report_data()
         affected = form.regions[data.pop("region")]
         saved, _r = attempt(form, lambda: emergency_services.daily_report_record(by=request.user, affected=affected,
                                                                                  **data))
@@ -223,8 +212,11 @@ def emergency_reports_csv(request, pk: int):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{emergency.code}-daily-reports.csv"'
     writer = csv.writer(response)
-    writer.writerow(["day", "region", "consultations", "admissions", "procedures", "referrals", "deaths"])
+    # The breakdown columns are consultations by sex and age band (e.g. f_18to64); empty when not broken down.
+    writer.writerow(["day", "region", "consultations", "admissions", "procedures", "referrals", "deaths",
+                     *AGE_SEX_KEYS])
     for r in emergency_selectors.reports_of(emergency=emergency):
+        breakdown = r.by_age_sex or {}
         writer.writerow([r.day.isoformat(), r.affected.region.code, r.consultations, r.admissions, r.procedures,
-                         r.referrals, r.deaths])
+                         r.referrals, r.deaths, *((breakdown.get(k, 0) if breakdown else "") for k in AGE_SEX_KEYS)])
     return response

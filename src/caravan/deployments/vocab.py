@@ -35,3 +35,21 @@ def role_label(code: str) -> str:
 
 def role_kind(code: str) -> str:
     return ROLES[code][1] if code in ROLES else CLINICIAN
+
+
+# The WHO Emergency Medical Team minimum data set counts consultations by age group and sex.
+AGE_BANDS = {
+    "lt1": _("under 1"),
+    "1to4": _("1-4 years"),
+    "5to17": _("5-17 years"),
+    "18to64": _("18-64 years"),
+    "65plus": _("65 and over"),
+}
+SEXES = {"f": _("female"), "m": _("male")}
+# Keys of a daily report's breakdown, e.g. "f_18to64": women aged 18-64 seen that day.
+AGE_SEX_KEYS = tuple(f"{sex}_{band}" for sex in SEXES for band in AGE_BANDS)
+
+
+def age_sex_label(key: str) -> str:
+    sex, band = key.split("_", 1)
+    return f"{SEXES[sex]}, {AGE_BANDS[band]}"
