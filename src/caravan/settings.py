@@ -184,6 +184,8 @@ OTP_TOTP_ISSUER = "Caravan"
 # Uploads: anything larger is answered with 413 before a view reads it.
 CARAVAN_MAX_UPLOAD_BYTES = int(os.environ.get("CARAVAN_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = CARAVAN_MAX_UPLOAD_BYTES
+# Days after a referral ends before referrals_erase_expired erases the patient's identity and documents.
+CARAVAN_REFERRAL_RETENTION_DAYS = int(os.environ.get("CARAVAN_REFERRAL_RETENTION_DAYS", "3650"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("CARAVAN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"

@@ -138,3 +138,39 @@ def test_the_referral_pages_in_persian_and_russian(world, cast, page, login, lan
     assert page.locator("html").get_attribute("lang") == lang
     page.goto(page.base_url + "/referrals/")
     expect(page.get_by_test_id("board")).to_contain_text(referral.reference)
+
+
+def test_the_office_keeps_readiness_and_adds_a_report(world, cast, page, login, settings, tmp_path):  # noqa: F811
+    from caravan.referrals import services
+    from caravan.referrals.models import Capacity
+    from tests.referrals.conftest import intake
+
+    settings.MEDIA_ROOT = tmp_path
+    referral = services.referral_create(by=world.tj_doctor, data=intake(world))
+    as_user(page, login, "outsider")
+    page.goto(page.base_url + "/referrals/")
+    page.get_by_role("link", name="Ready hospitals").click()
+    page.get_by_test_id("hospitals").get_by_role("row").filter(has_text="Fatemeh Zahra").get_by_role(
+        "link", name="Edit readiness").click()
+    page.locator("#id_ready_cardiac_surgery").check()
+    page.locator("#id_monthly_cardiac_surgery").fill("-2")
+    page.get_by_role("button", name="Save").click()
+    # A negative capacity is refused beside its field; nothing is saved.
+    expect(page.locator('[data-field-error="monthly_cardiac_surgery"]')).to_have_text(
+        "Cardiac surgery: enter the patients a month as a whole number, 0 or more.")
+    assert not Capacity.objects.filter(facility=world.fz, specialty__code="cardiac_surgery").exists()
+    page.locator("#id_monthly_cardiac_surgery").fill("3")
+    page.locator("#id_interpreters_cardiac_surgery").fill("ru tg")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Readiness of Fatemeh Zahra Hospital, Sari saved.")
+    row = Capacity.objects.get(facility=world.fz, specialty__code="cardiac_surgery")
+    assert (row.monthly, row.interpreters) == (3, ["ru", "tg"])
+
+    page.goto(page.base_url + f"/referrals/{referral.pk}/")
+    expect(page.get_by_test_id("no-documents")).to_be_visible()
+    form = page.get_by_test_id("document-form")
+    form.get_by_label("Title").fill("Colonoscopy report")
+    form.locator('input[type="file"]').set_input_files(
+        files=[{"name": "report.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
+    form.get_by_role("button", name="Add the document").click()
+    expect(page.get_by_test_id("documents")).to_contain_text("Colonoscopy report")

@@ -266,5 +266,54 @@ def test_a_document_over_the_size_limit_is_refused(world, referral, settings, tm
     big = SimpleUploadedFile("scan.pdf", PDF + b"0" * services.MAX_DOCUMENT_BYTES)
     with pytest.raises(ValidationFailed) as caught:
         services.document_add(by=world.tj_doctor, referral=referral, upload=big)
-    assert caught.value.fields == {"documents": ["A document may be at most 10 MB."]}
+    assert caught.value.fields == {"file": ["A document may be at most 10 MB."]}
     assert ReferralDocument.objects.count() == 0
+
+
+def test_the_figures_page_table_holds_the_busiest_hospitals_exactly(world, accepted, cast):
+    for name, hospital in (("Second", world.fz), ("Third", cast.sari)):
+        other = services.referral_create(by=world.tj_doctor, data=intake(world, patient_name_latin=name))
+        services.offer_accept(by=world.office, referral=other, offer_id=to_offers(world, other, hospital).pk)
+    services.referral_create(by=world.tj_doctor, data=intake(world, patient_name_latin="Waiting"))
+    today = timezone.localdate()
+    start = today.replace(day=1)
+    every = selectors.figures_for_user(user=world.office, start=start, end=today)
+    assert [(r["name"], r["total"]) for r in every["hospital"]] == [
+        ("", 1), ("Fatemeh Zahra Hospital, Sari", 1), ("Imam Khomeini Hospital, Sari", 2)]
+    assert [(r["name"], r["total"]) for r in every["capacity_used"]] == [
+        ("Fatemeh Zahra Hospital, Sari", 1), ("Imam Khomeini Hospital, Sari", 2)]
+    # Top 2 by count, ties broken by name (the unplaced referral's empty name sorts first).
+    top = selectors.figures_for_user(user=world.office, start=start, end=today, top=2)
+    assert [(r["name"], r["total"]) for r in top["hospital"]] == [("", 1), ("Imam Khomeini Hospital, Sari", 2)]
+    top = selectors.figures_for_user(user=world.office, start=start, end=today, top=1)
+    assert [(r["name"], r["total"]) for r in top["hospital"]] == [("Imam Khomeini Hospital, Sari", 2)]
+    assert [(r["name"], r["total"]) for r in top["capacity_used"]] == [("Imam Khomeini Hospital, Sari", 2)]
+    assert {k: top[k] for k in ("months", "total", "country", "specialty", "outcome", "admission_days")} == {
+        k: every[k] for k in ("months", "total", "country", "specialty", "outcome", "admission_days")}
+    assert top["total"] == [4]
+
+
+def test_the_retention_period_comes_from_the_settings(world, referral, settings):
+    services.referral_advance(by=world.office, referral=referral, to="declined", reason="No bed.")
+    later = timezone.now() + timedelta(days=31)
+    del settings.CARAVAN_REFERRAL_RETENTION_DAYS
+    assert services.erase_expired(now=later) == 0  # the default: ten years
+    settings.CARAVAN_REFERRAL_RETENTION_DAYS = 30
+    assert services.erase_expired(now=later) == 1
+
+
+def test_the_nightly_command_erases_with_the_configured_retention(world, referral, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.referral_advance(by=world.office, referral=referral, to="declined", reason="No bed.")
+    Referral.objects.filter(pk=referral.pk).update(stage_since=timezone.now() - timedelta(days=40))
+    settings.CARAVAN_REFERRAL_RETENTION_DAYS = 60
+    out = StringIO()
+    call_command("referrals_erase_expired", stdout=out)
+    assert out.getvalue() == "erased 0 referral(s)\n"
+    settings.CARAVAN_REFERRAL_RETENTION_DAYS = 30
+    call_command("referrals_erase_expired", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "erased 1 referral(s)"
+    assert Referral.objects.get().patient_name == "—"

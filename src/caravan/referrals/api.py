@@ -6,24 +6,30 @@ do not need them; the services check who may write.
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
 
 from caravan.core.api_pagination import page_of, paginate
 from caravan.core.errors import NotFound, ValidationFailed
 from caravan.registry.models import Specialty
 
-from . import identity, public_views, scope, selectors, services
+from . import identity, preassessment, public_views, readiness, scope, selectors, services
 from .schemas import (
+    DocumentOut,
     FollowUpIn,
     LetterIn,
     MatchOut,
     OfferIn,
     OfferOut,
+    ReadinessIn,
+    ReadinessOut,
     ReferralDetailOut,
     ReferralIn,
     ReferralOut,
     ReferralQuery,
     StayIn,
+    TeleconsultIn,
+    TeleconsultOut,
     TransitionIn,
     VerificationOut,
 )
@@ -44,6 +50,11 @@ def _offer(o) -> dict:
             "cost_estimate": o.cost_estimate, "currency": o.currency, "state": o.state}
 
 
+def _document(d) -> dict:
+    return {"id": d.pk, "title": d.title, "content_type": d.content_type, "size": d.size, "sha256": d.sha256,
+            "uploaded_at": d.uploaded_at.isoformat()}
+
+
 def _detail(user, r) -> dict:
     extra = selectors.referral_detail(user=user, referral=r)
     return _row(r) | {
@@ -55,7 +66,9 @@ def _detail(user, r) -> dict:
         "receiving_organisation": r.receiving_organisation_id, "letter_reference": r.letter_reference,
         "accepted_on": r.accepted_on, "arrived_on": r.arrived_on, "admitted_on": r.admitted_on,
         "discharged_on": r.discharged_on, "outcome": r.outcome, "stop_reason": r.stop_reason,
+        "teleconsult_case": r.teleconsult_case_id,
         "offers": [_offer(o) for o in extra["offers"]],
+        "documents": [_document(d) for d in extra["documents"]],
         "follow_ups": [{"id": f.pk, "day_offset": f.day_offset, "due_on": f.due_on, "done_on": f.done_on,
                         "outcome": f.outcome} for f in extra["follow_ups"]],
     }
@@ -159,3 +172,39 @@ def follow_up_record(request, referral_id: int, follow_up_id: int, payload: Foll
     services.follow_up_record(by=request.auth, referral=referral, follow_up_id=follow_up_id,
                               done_on=payload.done_on, outcome=payload.outcome, note=payload.note)
     return _detail(request.auth, _get(request.auth, referral_id, read=False))
+
+
+def _readiness(r: readiness.Readiness) -> dict:
+    return {"facility": r.facility.pk, "name": r.facility.name, "languages": r.languages, "specialties": [
+        {"specialty": s.code, "monthly": s.monthly, "interpreters": s.interpreters, "accreditation": s.accreditation}
+        for s in r.ready]}
+
+
+@router.get("/hospitals/{facility_id}/readiness", response=ReadinessOut,
+            summary="A hospital's readiness for foreign patients (its office only)")
+def readiness_get(request, facility_id: int):
+    return _readiness(readiness.readiness_get_for_user(user=request.auth, facility_id=facility_id))
+
+
+@router.put("/hospitals/{facility_id}/readiness", response=ReadinessOut,
+            summary="Replace a hospital's readiness: ready specialties with monthly capacity, languages")
+def readiness_put(request, facility_id: int, payload: ReadinessIn):
+    current = readiness.readiness_get_for_user(user=request.auth, facility_id=facility_id)
+    return _readiness(readiness.readiness_set(by=request.auth, facility=current.facility, data=payload.dict()))
+
+
+@router.post("/{referral_id}/documents", response={201: DocumentOut},
+             summary="Add a report or image (PDF or image, checked by content) to a referral")
+def document_add(request, referral_id: int, file: File[UploadedFile] = None, title: Form[str] = ""):
+    referral = _get(request.auth, referral_id, read=False)
+    return Status(201, _document(services.document_add(by=request.auth, referral=referral, upload=file,
+                                                       title=title)))
+
+
+@router.post("/{referral_id}/teleconsultation", response={201: TeleconsultOut},
+             summary="Open a teleconsultation case for the pre-assessment (when that module is installed)")
+def teleconsult_open(request, referral_id: int, payload: TeleconsultIn):
+    referral = _get(request.auth, referral_id, read=False)
+    case_id = preassessment.teleconsult_open(by=request.auth, referral=referral, facility_id=payload.facility,
+                                             question=payload.question)
+    return Status(201, {"case": case_id})

@@ -8,7 +8,7 @@ def everything_held(referral: Referral) -> dict:
               "passport_number", "diagnosis", "icd10", "urgency", "language", "referring_doctor",
               "referring_doctor_email", "pre_assessment", "status", "received_on", "accepted_on",
               "letter_reference", "letter_issued_on", "arrived_on", "admitted_on", "procedures", "discharged_on",
-              "discharge_summary", "outcome", "stop_reason"]
+              "discharge_summary", "outcome", "stop_reason", "teleconsult_case_id"]
     return {
         "referral": {f: getattr(referral, f) for f in fields} | {
             "specialty": referral.specialty.code,

@@ -98,3 +98,62 @@ class MoveForm(BootstrapFormMixin, forms.Form):
 
 class PreAssessmentForm(BootstrapFormMixin, forms.Form):
     pre_assessment = forms.CharField(label=_("Specialist's pre-assessment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _codes(text: str) -> list[str]:
+    return sorted({c for c in text.replace(",", " ").split() if c})
+
+
+class ReadinessForm(BootstrapFormMixin, forms.Form):
+    """One row per specialty of the registry: ready or not, patients a month, interpreters, accreditation.
+
+    Numbers and codes arrive as text so that the service, which also serves the API, says what is wrong
+    with them in one wording.
+    """
+
+    languages = forms.MultipleChoiceField(label=_("Languages the staff speak"), choices=SPOKEN_LANGUAGES,
+                                          required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, readiness, **kwargs):
+        kwargs.setdefault("initial", {"languages": readiness.languages})
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for row in readiness.specialties:
+            names = {part: f"{part}_{row.code}" for part in ("ready", "monthly", "interpreters", "accreditation")}
+            self.fields[names["ready"]] = forms.BooleanField(label=row.label, required=False, initial=row.ready)
+            self.fields[names["monthly"]] = forms.CharField(
+                label=_("Patients a month"), required=False, max_length=9,
+                initial="" if row.monthly is None else row.monthly,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}))
+            self.fields[names["interpreters"]] = forms.CharField(
+                label=_("Interpreters for (language codes)"), required=False, max_length=100,
+                initial=" ".join(row.interpreters))
+            self.fields[names["accreditation"]] = forms.CharField(
+                label=_("Accreditation"), required=False, max_length=100, initial=row.accreditation)
+            self.rows.append((row.code, names))
+
+    def bound_rows(self):
+        """(code, {part: bound field}) for the template."""
+        return [(code, {part: self[name] for part, name in names.items()}) for code, names in self.rows]
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {"languages": list(data.get("languages") or []), "specialties": [
+            {"specialty": code, "monthly": data.get(names["monthly"]) or "",
+             "interpreters": _codes(data.get(names["interpreters"]) or ""),
+             "accreditation": data.get(names["accreditation"]) or ""}
+            for code, names in self.rows if data.get(names["ready"])]}
+
+
+class DocumentForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(label=_("Report or image (PDF, PNG, JPEG or WebP; at most 10 MB)"), required=False)
+    title = forms.CharField(label=_("Title"), required=False, max_length=200)
+
+
+class TeleconsultForm(BootstrapFormMixin, forms.Form):
+    facility = forms.TypedChoiceField(label=_("Asked by (a hospital ready in the specialty)"), coerce=int)
+    question = forms.CharField(label=_("Question for the consultant"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, hospitals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].choices = list(hospitals)

@@ -84,7 +84,9 @@ class ReferralDetailOut(ReferralOut):
     discharged_on: date | None
     outcome: str
     stop_reason: str
+    teleconsult_case: int | None
     offers: list[OfferOut]
+    documents: list["DocumentOut"]
     follow_ups: list[FollowUpOut]
 
 
@@ -135,3 +137,48 @@ class MatchOut(Schema):
 
 class VerificationOut(Schema):
     valid: bool
+
+
+class SpecialtyReadinessIn(Schema):
+    specialty: str = Field(..., description="A specialty code of the registry, e.g. oncology.")
+    monthly: int = Field(..., description="Foreign patients a month in this specialty (0 or more).")
+    interpreters: list[str] = Field(default_factory=list, description="Language codes interpreters cover.")
+    accreditation: str = ""
+
+
+class ReadinessIn(Schema):
+    languages: list[str] = Field(default_factory=list, description="Language codes the staff speak.")
+    specialties: list[SpecialtyReadinessIn] = Field(
+        default_factory=list, description="Every specialty the hospital is ready in; the others stop being ready.")
+
+
+class SpecialtyReadinessOut(Schema):
+    specialty: str
+    monthly: int | None
+    interpreters: list[str]
+    accreditation: str
+
+
+class ReadinessOut(Schema):
+    facility: int
+    name: str
+    languages: list[str]
+    specialties: list[SpecialtyReadinessOut]
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: str
+
+
+class TeleconsultIn(Schema):
+    facility: int = Field(..., description="The office's hospital, ready in the specialty, that asks.")
+    question: str
+
+
+class TeleconsultOut(Schema):
+    case: int

@@ -195,25 +195,41 @@ def _check_document(upload):
     return upload, kind, head
 
 
-def _store_document(referral, upload, kind, head):
+def _store_document(referral, upload, kind, head, title: str = ""):
     upload.seek(0)
     content = upload.read()
     doc = ReferralDocument(referral=referral, token=secrets.token_hex(16), extension=kind.extension,
                            original_name=(getattr(upload, "name", "") or "document")[:255],
                            content_type=kind.content_type, size=len(content),
-                           sha256=hashlib.sha256(content).hexdigest(), title=(getattr(upload, "name", "") or "")[:200])
+                           sha256=hashlib.sha256(content).hexdigest(),
+                           title=(title.strip() or getattr(upload, "name", "") or "")[:200])
     doc.file.save(f"x{kind.extension}", ContentFile(content), save=False)
     doc.save()
     return doc
 
 
 @transaction.atomic
-def document_add(*, by, referral: Referral, upload) -> ReferralDocument:
+def document_add(*, by, referral: Referral, upload, title: str = "") -> ReferralDocument:
+    """A report or image added after intake, by the referring side or the office, while the referral is open.
+
+    The file must be a PDF or an image by its content (not its name); it is stored under a random name.
+    """
     _require(scope.is_referrer(by, referral) or scope.is_office(by, referral))
-    upload, kind, head = _check_document(upload)
-    doc = _store_document(referral, upload, kind, head)
+    if upload is None:
+        raise ValidationFailed.field("file", _("Choose a file."))
+    if referral.status in S.ENDED:
+        raise ValidationFailed.field("file", _("Documents are added while the referral is open."), code="ended")
+    if len(title.strip()) > 200:
+        raise ValidationFailed.field("title", _("At most %(n)s characters.") % {"n": 200})
+    try:
+        upload, kind, head = _check_document(upload)
+    except ValidationFailed as exc:
+        # The intake form calls the field "documents"; here it is the one "file".
+        raise ValidationFailed(fields={"file": exc.fields["documents"]}, code=exc.code) from None
+    doc = _store_document(referral, upload, kind, head, title)
     audit.record(actor=by, action=audit.Action.CREATE, obj=doc, object_repr=f"{referral.reference} document",
-                 organisation=referral.receiving_organisation)
+                 organisation=referral.receiving_organisation,
+                 changes={"content_type": [None, doc.content_type], "size": [None, doc.size]})
     return doc
 
 

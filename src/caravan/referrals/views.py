@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from caravan.core import audit
 from caravan.core.pages import attempt, crumbs, page, posted, require
+from caravan.core.pagination import page_of
 from caravan.registry.vocab import SPECIALTIES
 
-from . import export, forms, identity, matching, scope, selectors, services
+from . import export, forms, identity, matching, preassessment, readiness, scope, selectors, services
 from . import stages as S
 from .models import LETTER_LANGUAGES, Outcome
 
@@ -51,6 +52,7 @@ def home(request):
     form = forms.BoardFilterForm(request.GET or None)
     columns = selectors.board_for_user(user=request.user, filters=_filters(form))
     context = {"form": form, "columns": columns, "now": timezone.now(), "can_refer": scope.can_refer(request.user),
+               "can_keep_readiness": scope.access_for(request.user).has_role(*scope.OFFICE_ROLES),
                "breadcrumbs": crumbs((_("Referrals"), None))}
     if request.headers.get("HX-Request"):
         return render(request, "referrals/_board.html", context)
@@ -90,6 +92,16 @@ def _detail(request, referral, *, status=200, **forms_given):
                      if c.hospital.facility_id not in offered]
         offer_form = offer_form or forms.OfferForm(hospitals=hospitals)
         offer_form.fields["facility"].choices = hospitals
+    teleconsult_form = None
+    if match is not None and preassessment.can_open_case(user, referral):
+        # The hospitals ready in the specialty, from the match already computed: no further query.
+        ready = [(c.hospital.facility_id, c.hospital.name) for c in match.candidates
+                 if referral.specialty.code in c.hospital.ready_for]
+        teleconsult_form = forms_given.get("teleconsult_form") or forms.TeleconsultForm(
+            hospitals=ready, initial={"question": _("Pre-assessment for a referred patient: %(diagnosis)s (%(icd)s). "
+                                                    "Is treatment here indicated, and what would it involve?")
+                                      % {"diagnosis": referral.diagnosis, "icd": referral.icd10}})
+        teleconsult_form.fields["facility"].choices = ready
     stay_step = {S.LETTER_ISSUED: S.ARRIVED, S.ARRIVED: S.ADMITTED, S.ADMITTED: S.DISCHARGED}.get(referral.status)
     moves = []
     if office:
@@ -115,6 +127,11 @@ def _detail(request, referral, *, status=200, **forms_given):
         "move_form": forms_given.get("move_form") or forms.MoveForm(),
         "moves": [(m, labels[m]) for m in moves],
         "pre_form": forms_given.get("pre_form") or forms.PreAssessmentForm(),
+        "document_form": forms_given.get("document_form") or forms.DocumentForm(),
+        "teleconsult_form": teleconsult_form,
+        "teleconsult_url": reverse("teleconsult:case_detail", args=[referral.teleconsult_case_id])
+        if referral.teleconsult_case_id and preassessment.teleconsult_installed() else None,
+        "can_add_documents": (office or referrer) and referral.status not in S.ENDED,
         "breadcrumbs": _crumbs((referral.reference, None)),
     }, status=status)
 
@@ -234,6 +251,43 @@ def letter(request, pk: int):
 
 
 @page(SECTION)
+def teleconsult_open(request, pk: int):
+    """Open a teleconsultation case for the pre-assessment, and link it to the referral."""
+    if request.method != "POST":
+        return redirect("referrals:detail", pk=pk)
+    referral = selectors.referral_get_for_user(user=request.user, pk=pk, record_read=False)
+    form = forms.TeleconsultForm(request.POST)
+    form.fields["facility"].choices = [(request.POST.get("facility"), "")] if request.POST.get("facility") else []
+    if form.is_valid():
+        saved, _case = attempt(form, lambda: preassessment.teleconsult_open(
+            by=request.user, referral=referral, facility_id=form.cleaned_data["facility"],
+            question=form.cleaned_data["question"]))
+        if saved:
+            messages.success(request, _("Teleconsultation case opened for the pre-assessment."))
+            return redirect("referrals:detail", pk=pk)
+    _errors_to_messages(request, form)
+    return _detail(request, referral, status=400, teleconsult_form=form)
+
+
+@page(SECTION)
+def document_add(request, pk: int):
+    """A report or image added after intake; listed on the referral's page."""
+    if request.method != "POST":
+        return redirect("referrals:detail", pk=pk)
+    referral = selectors.referral_get_for_user(user=request.user, pk=pk, record_read=False)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        saved, _doc = attempt(form, lambda: services.document_add(
+            by=request.user, referral=referral, upload=form.cleaned_data.get("file"),
+            title=form.cleaned_data.get("title") or ""))
+        if saved:
+            messages.success(request, _("Document added."))
+            return redirect("referrals:detail", pk=pk)
+    _errors_to_messages(request, form)
+    return _detail(request, referral, status=400, document_form=form)
+
+
+@page(SECTION)
 def document(request, pk: int, doc_id: int):
     referral = selectors.referral_get_for_user(user=request.user, pk=pk)
     doc = referral.documents.filter(pk=doc_id).first()
@@ -276,8 +330,11 @@ def _period(request):
 @page(SECTION)
 def figures(request):
     start, end, months = _period(request)
-    data = selectors.figures_for_user(user=request.user, start=start, end=end)
-    if request.GET.get("format") == "csv":
+    csv_wanted = request.GET.get("format") == "csv"
+    # The page shows the busiest hospitals (chosen in SQL); the CSV has every one.
+    data = selectors.figures_for_user(user=request.user, start=start, end=end,
+                                      top=None if csv_wanted else TOP_HOSPITALS)
+    if csv_wanted:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="referrals-by-month.csv"'
         writer = csv.writer(response)
@@ -304,3 +361,31 @@ def figures(request):
         "data": data, "chart": chart, "hospital_chart": hospital_chart, "months": months,
         "breadcrumbs": _crumbs((_("Figures"), None)),
     })
+
+
+# ------------------------------------------------------------------ ready hospitals
+
+
+@page(SECTION)
+def hospitals(request):
+    """The hospitals whose readiness for foreign patients the user's office keeps."""
+    rows = readiness.hospitals_for_office(user=request.user)
+    return render(request, "referrals/hospitals.html", {
+        "page": page_of(request, rows), "breadcrumbs": _crumbs((_("Ready hospitals"), None))})
+
+
+@page(SECTION)
+def hospital_readiness(request, facility_id: int):
+    """Edit one hospital's readiness: specialties, monthly capacity, interpreters, accreditation, languages."""
+    current = readiness.readiness_get_for_user(user=request.user, facility_id=facility_id)
+    form = forms.ReadinessForm(posted(request), readiness=current)
+    if request.method == "POST" and form.is_valid():
+        saved, _result = attempt(form, lambda: readiness.readiness_set(
+            by=request.user, facility=current.facility, data=form.service_data()))
+        if saved:
+            messages.success(request, _("Readiness of %(hospital)s saved.") % {"hospital": current.facility.name})
+            return redirect("referrals:hospital_readiness", facility_id=facility_id)
+    return render(request, "referrals/readiness.html", {
+        "form": form, "facility": current.facility,
+        "breadcrumbs": _crumbs((_("Ready hospitals"), reverse("referrals:hospitals")), (current.facility.name, None)),
+    }, status=400 if request.method == "POST" else 200)
