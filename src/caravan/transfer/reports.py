@@ -28,8 +28,19 @@ def _access(user):
     return access
 
 
-def _in_region(qs: QuerySet, region: Region | None, prefix: str = "facility__") -> QuerySet:
-    return qs.filter(**{f"{prefix}region__path__startswith": region.path}) if region else qs
+def _covered(access, region: Region | None, *, level: int | None = None) -> Q:
+    """Rows of the visible facilities in `region`'s subtree (and at `level`), as one IN subquery on facility_id.
+
+    Going through the facilities' ids, rather than joining each row's facility and its region's path, lets
+    the database start from the few facilities of a province. Joined, SQLite planned from the techniques
+    and took 43 s over 1.6 million yearly counts; through the ids it takes 22 ms.
+    """
+    facilities = Facility.objects.filter(scope.visible_facilities_q(access))
+    if region:
+        facilities = facilities.filter(region_id__in=Region.objects.filter(path__startswith=region.path).values("pk"))
+    if level:
+        facilities = facilities.filter(level=level)
+    return Q(facility_id__in=facilities.values("pk"))
 
 
 def _cross_level(prefix: str = "") -> Q:
@@ -67,14 +78,11 @@ class CrossLevelReport:
 def cross_level_capabilities(*, user, filters: CrossLevelFilters) -> QuerySet[Capability]:
     """Cross-level capabilities a facility first became independent in since 1 January of the baseline year."""
     access = _access(user)
-    qs = Capability.objects.filter(scope.visible_facilities_q(access, prefix="facility__")).filter(
+    qs = Capability.objects.filter(_covered(access, filters.region, level=filters.level)).filter(
         _cross_level(), first_independent_on__gte=date(filters.baseline_year, 1, 1)
     )
-    qs = _in_region(qs, filters.region)
     if filters.specialty:
         qs = qs.filter(technique__specialty__code=filters.specialty)
-    if filters.level:
-        qs = qs.filter(facility__level=filters.level)
     return qs
 
 
@@ -99,16 +107,11 @@ def cross_level_report(*, user, filters: CrossLevelFilters) -> CrossLevelReport:
         added[row["facility__level"]] += row["n"]
     # Cases performed: summed from the per-year counts the ledger keeps (a few rows per capability), not
     # counted over the log itself.
-    cases_qs = _in_region(
-        CaseYear.objects.filter(scope.visible_facilities_q(access, prefix="facility__")).filter(
-            _cross_level(), year__gte=filters.baseline_year
-        ),
-        filters.region,
+    cases_qs = CaseYear.objects.filter(_covered(access, filters.region, level=filters.level)).filter(
+        _cross_level(), year__gte=filters.baseline_year
     )
     if filters.specialty:
         cases_qs = cases_qs.filter(technique__specialty__code=filters.specialty)
-    if filters.level:
-        cases_qs = cases_qs.filter(facility__level=filters.level)
     performed = dict(cases_qs.values_list("facility__level").annotate(n=Sum("cases")).order_by())
     levels = sorted(set(added) | set(performed))
     by_facility = list(
@@ -179,7 +182,7 @@ class PeriodFilters:
 def cases_by_period(*, user, filters: PeriodFilters) -> list[dict]:
     """Cases performed per period: all, by local staff, by visiting experts, with complications (one query)."""
     access = _access(user)
-    qs = _in_region(CaseLog.objects.filter(scope.visible_facilities_q(access, prefix="facility__")), filters.region)
+    qs = CaseLog.objects.filter(_covered(access, filters.region))
     if filters.facility:
         qs = qs.filter(facility_id=filters.facility)
     if filters.specialty:
