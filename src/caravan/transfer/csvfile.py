@@ -25,6 +25,9 @@ COLUMNS = ("date", "technique", "performer", "supervision", "outcome")
 REQUIRED = ("date", "technique")
 DEFAULTS = {"performer": Performer.LOCAL, "supervision": Supervision.INDEPENDENT, "outcome": Outcome.SUCCESS}
 CHOICES = {"performer": Performer, "supervision": Supervision, "outcome": Outcome}
+# The codes, read once: a choices class builds its `values` list anew on every access, which was a fifth
+# of a 50,000-row import.
+CODES = {column: frozenset(choices.values) for column, choices in CHOICES.items()}
 MAX_ROWS = 100_000
 MAX_ERRORS_KEPT = 200
 
@@ -96,9 +99,9 @@ def _choice(column: str, raw: str, row: int) -> tuple[str | None, RowError | Non
     value = raw.strip().lower()
     if not value:
         return DEFAULTS[column], None
-    choices = CHOICES[column]
-    if value in choices.values:
+    if value in CODES[column]:
         return value, None
+    choices = CHOICES[column]
     labels = {str(label).lower(): code for code, label in choices.choices}
     if value in labels:
         return labels[value], None
