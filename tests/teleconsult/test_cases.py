@@ -9,8 +9,8 @@ from caravan.core import metrics
 from caravan.core.errors import PermissionDenied, ValidationFailed
 from caravan.core.models import AuditEvent
 from caravan.partnerships.models import AgreementScope, Scope
-from caravan.teleconsult import selectors, services
-from caravan.teleconsult.models import Attachment, Case, Report, ResponseTargets
+from caravan.teleconsult import notify, selectors, services
+from caravan.teleconsult.models import Attachment, Case, Notice, Report, ResponseTargets
 from caravan.teleconsult.pseudonym import patient_key
 
 from .conftest import RECORD_100, files, open_case
@@ -161,6 +161,12 @@ def test_escalation_goes_to_the_backup_then_the_coordinators(cast, tele):
     assert services.escalate(case_id=case.pk) == "coordinator"
     assert services.escalate(case_id=case.pk) == "done"  # idempotent once every step is taken
     assert services.cases_to_escalate() == []
+    # The backup is told at the first step, the agreement's coordinators at the second, each once.
+    told = list(Notice.objects.filter(case=case, kind=Notice.Kind.ESCALATED).order_by("id")
+                .values_list("recipient__username", flat=True))
+    assert told == [tele.backup.username, cast.coordinator.username]
+    notice = Notice.objects.filter(case=case, kind=Notice.Kind.ESCALATED).first()
+    assert notify.words(notice)[0] == f"TC-{case.pk}: the response time is running out"
 
 
 def test_who_sees_a_case(cast, tele):

@@ -186,6 +186,7 @@ class Notice(models.Model):
     class Kind(models.TextChoices):
         REPORT_SIGNED = "report_signed", _("Report signed")
         FOLLOW_UP_SCHEDULED = "follow_up", _("Follow-up scheduled")
+        ESCALATED = "escalated", _("Response time running out")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")

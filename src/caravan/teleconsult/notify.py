@@ -22,6 +22,10 @@ def words(notice: Notice) -> tuple[str, str]:
         return (_("%(case)s: the consultant's report is signed") % values,
                 _("Report version %(version)s of case %(case)s is signed. Read it and confirm that you have "
                   "received it.") % values)
+    if notice.kind == Notice.Kind.ESCALATED:
+        return (_("%(case)s: the response time is running out") % values,
+                _("Case %(case)s is not answered yet and its response-time target is close or has passed. "
+                  "Answer it, or hand it to a consultant who can.") % values)
     return (_("%(case)s: a follow-up is scheduled") % values,
             _("A follow-up of case %(case)s has a date and a consultant; see the case.") % values)
 

@@ -21,6 +21,7 @@ from caravan.core import audit
 from caravan.core.access import access_for
 from caravan.core.errors import PermissionDenied, ValidationFailed
 from caravan.partnerships.models import Agreement, AgreementParty
+from caravan.partnerships.notify import coordinators_of
 
 from . import notify, refusals, scope
 from .ecg import EcgRefused, heart_rate, r_peaks, read_ecg
@@ -353,12 +354,16 @@ def escalate(*, case_id: int, by=None) -> str:
         audit.record(actor=by, action=audit.Action.UPDATE, obj=case, organisation=case.facility.organisation,
                      changes={"escalations": [0, 1]})
         if moved:
+            notify.tell(case.assigned_to, case=case, kind=Notice.Kind.ESCALATED)
             return "backup"
     if case.escalations == 1:
         case.escalations = 2
         case.save(update_fields=["escalations"])
         audit.record(actor=by, action=audit.Action.UPDATE, obj=case, organisation=case.facility.organisation,
                      changes={"escalations": [1, 2]})
+        # The last step is a person who can reassign the case: every coordinator of the agreement's parties.
+        for coordinator in coordinators_of([case.agreement_id]).get(case.agreement_id, []):
+            notify.tell(coordinator, case=case, kind=Notice.Kind.ESCALATED)
         return "coordinator"
     return "done"
 
