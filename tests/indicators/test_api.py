@@ -14,12 +14,12 @@ def test_definitions_list_and_detail(built, client_as, django_assert_num_queries
     client.get(f"{A}/")
     with django_assert_num_queries(7):
         body = client.get(f"{A}/?page_size=200").json()
-    assert body["count"] == Indicator.objects.count() == 19
+    assert body["count"] == Indicator.objects.count() == 21
     first = body["items"][0]
     assert (first["code"], first["name"], first["factor"]) == ("agreements_active", "Active agreements", 1)
     Indicator.objects.create(code="mine", name="Mine", numerator="beds", network=built.cast.network)
     with django_assert_num_queries(7):
-        assert client.get(f"{A}/?page_size=200").json()["count"] == 20
+        assert client.get(f"{A}/?page_size=200").json()["count"] == 22
     assert client.get(f"{A}/doctors_per_10k").json()["denominator"] == "population"
     assert_refused(client_as, [built.cast.outsider], "get", f"{A}/mine")
     assert_refused(client_as, [None], "get", f"{A}/", anonymous_redirects=False)

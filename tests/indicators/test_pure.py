@@ -85,3 +85,22 @@ def test_csv_reader_names_missing_columns_and_skips_blank_lines():
     assert errors == [] and [(r.line, r.element, r.region_code, r.period, r.raw_value) for r in rows] == [
         (2, "insured_visits", "VN-LC", "2024", "12")]
     assert read_csv("element,region,period,value\n") == ([], ["The file has no rows."])
+
+
+def test_period_parts_and_combining_months_into_quarters_and_years():
+    assert [p.code for p in periods.parts(periods.year(2024))] == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+    assert [p.code for p in periods.parts(periods.quarter(2024, 4))] == ["2024-10", "2024-11", "2024-12"]
+    assert periods.parts(periods.month(2024, 2)) == []
+    values = {"2024-01": 100.0, "2024-02": 50.0, "2024-03": 25.0, "2024-04": 10.0, "2024-Q3": 1000.0, "2024-08": 7.0}
+    year, q1, q3, q4 = periods.year(2024), periods.quarter(2024, 1), periods.quarter(2024, 3), periods.quarter(2024, 4)
+    # A flow adds up; a figure entered for the period itself wins over its parts.
+    assert periods.combine(values, q1, periods.SUM) == 175.0
+    assert periods.combine(values, q3, periods.SUM) == 1000.0
+    assert periods.combine(values, q4, periods.SUM) is None
+    assert periods.combine(values, year, periods.SUM) == 1185.0
+    assert periods.combine(values | {"2024": 9.0}, year, periods.SUM) == 9.0
+    # A stock takes the latest figure inside the period, the one nearest its end.
+    assert periods.combine(values, q1, periods.LAST) == 25.0
+    assert periods.combine(values, year, periods.LAST) == 1000.0  # Q3's own figure is the latest quarter's
+    assert periods.combine({"2024-02": 11.0, "2024-05": 12.0}, year, periods.LAST) == 12.0
+    assert periods.combine({}, year, periods.LAST) is None

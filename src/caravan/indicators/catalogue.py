@@ -71,5 +71,12 @@ _SPECS += [
                      scope=PROGRAMME, periodicity="quarter")
     for m in metrics.CATALOGUE.values()
 ]
+_SPECS += [
+    BuiltinIndicator("consultations_in_time_pct", _("Consultations answered within target time (%)"),
+                     _("Share of the consultations answered in the period that were answered within the target "
+                       "time their urgency sets."),
+                     METRIC_PREFIX + "consultations_answered_in_time", METRIC_PREFIX + "consultations_answered",
+                     100, PERCENT, scope=PROGRAMME, periodicity="quarter"),
+]
 
 BUILTIN: dict[str, BuiltinIndicator] = {s.code: s for s in _SPECS}

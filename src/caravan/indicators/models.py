@@ -77,8 +77,12 @@ class IndicatorValue(models.Model):
     """One materialised value: an indicator in a region (or programme) over a period. Rebuilt, never edited."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    network = models.ForeignKey(Network, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: the region and network indexes below start with them, and every index more is
+    # one more B-tree for a rebuild's millions of rows to update.
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
+    network = models.ForeignKey(Network, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                db_index=False)
     period = models.CharField(max_length=8)
     period_kind = models.CharField(max_length=8)
     period_end = models.DateField()

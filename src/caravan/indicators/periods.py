@@ -73,3 +73,33 @@ def between(first_year: int, last_year: int, kind: str) -> list[Period]:
 def kinds_down_to(finest: str) -> tuple[str, ...]:
     """An indicator computed monthly is also computed by quarter and year."""
     return KINDS[: KINDS.index(finest) + 1]
+
+
+# --- Figures over time: how the values of shorter periods make a longer one.
+
+SUM, LAST = "sum", "last"  # a flow (visits) adds its months up; a stock (communes) takes the latest figure
+
+
+def parts(period: Period) -> list[Period]:
+    """The periods one step finer that make up `period`: a year's quarters, a quarter's months; none for a month."""
+    y = period.start.year
+    if period.kind == YEAR:
+        return [quarter(y, q) for q in range(1, 5)]
+    if period.kind == QUARTER:
+        return [month(y, m) for m in range(period.start.month, period.start.month + 3)]
+    return []
+
+
+def combine(values: dict[str, float], period: Period, over_time: str) -> float | None:
+    """A region's figure for `period` from the values recorded for it and the periods inside it.
+
+    A value recorded for the period itself wins over its parts (as a region's own figure wins over its
+    sub-regions'); otherwise a flow is the sum of the parts that have a figure and a stock is the figure of
+    the latest part that has one, the one nearest the period's end. None when nothing inside has a figure.
+    """
+    if period.code in values:
+        return values[period.code]
+    found = [f for f in (combine(values, p, over_time) for p in parts(period)) if f is not None]
+    if not found:
+        return None
+    return sum(found) if over_time == SUM else found[-1]

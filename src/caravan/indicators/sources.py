@@ -11,20 +11,23 @@ recorded there, before anything is added up the region tree. Three kinds:
   that provides a metric there feeds the indicators without a change here.
 
 Modules may add sources with `register(Source(...))` from their `AppConfig.ready()`.
-Each `fetch` issues a fixed number of queries whatever the number of regions.
+Each `fetch` issues a fixed number of queries whatever the number of regions. A source may also give
+`fetch_many`, every period of one kind at once (one grouped query instead of one per period), which the
+rebuild prefers; `fetch`, period by period, stays the reference that tests hold `fetch_many` to.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, Value, When, Window
+from django.db.models.functions import RowNumber, Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from caravan.core import metrics
 
-from .periods import Period
+from .periods import LAST, MONTH, QUARTER, SUM, YEAR, Period, between, combine, parts
 
 ADD, NEAREST = "add", "nearest"
 REGION, PROGRAMME = "region", "programme"
@@ -39,6 +42,11 @@ class Source:
     fetch: Callable[..., dict[int, float]] = field(compare=False)
     rollup: str = ADD  # how figures add up the region tree (hierarchy.add_up / nearest_recorded)
     since_baseline: bool = False  # counts from the indicator's baseline to the period's end
+    # How the figures of shorter periods make a longer one (data values entered by month, asked by year):
+    # periods.SUM for flows (visits), periods.LAST for stocks (the latest figure, nearest the period's end).
+    over_time: str = SUM
+    # Every period of one kind at once: fetch_many(periods=[...], baseline=...) -> {period code: {id: figure}}.
+    fetch_many: Callable[..., dict[str, dict[int, float]]] | None = field(default=None, compare=False)
 
 
 DATA_ELEMENTS: dict[str, Promise] = {
@@ -48,6 +56,10 @@ DATA_ELEMENTS: dict[str, Promise] = {
     "communes_meeting_criteria_reported": _("Communes meeting the national criteria (reported)"),
     "communes_reported": _("Communes (reported)"),
 }
+
+# Elements that count a state on a day rather than events over the period: by quarter or year they take the
+# latest month's figure instead of adding the months up.
+STOCK_ELEMENTS = frozenset({"communes_meeting_criteria_reported", "communes_reported"})
 
 _registry: dict[str, Source] = {}
 
@@ -101,11 +113,33 @@ def _beds(*, period: Period, baseline: date | None = None) -> dict[int, float]:
     return {r["region_id"]: float(r["n"] or 0) for r in rows}
 
 
+def _timeless(fetch):
+    """Figures that do not depend on the period (facilities, beds): one query, the same answer for every period."""
+    def fetch_many(*, periods: list[Period], baseline: date | None = None) -> dict[str, dict[int, float]]:
+        if not periods:
+            return {}
+        figures = fetch(period=periods[0], baseline=baseline)
+        return dict.fromkeys((p.code for p in periods), figures)
+
+    return fetch_many
+
+
 def _population(*, period: Period, baseline: date | None = None) -> dict[int, float]:
     from caravan.registry.models import RegionPopulation
 
     rows = RegionPopulation.objects.filter(year=period.end.year).values_list("region_id", "population")
     return {rid: float(n) for rid, n in rows}
+
+
+def _population_many(*, periods: list[Period], baseline: date | None = None) -> dict[str, dict[int, float]]:
+    from caravan.registry.models import RegionPopulation
+
+    by_year: dict[int, dict[int, float]] = {p.end.year: {} for p in periods}
+    rows = RegionPopulation.objects.filter(year__in=sorted(by_year)).values_list("year", "region_id", "population")
+    for year, rid, n in rows:
+        by_year[year][rid] = float(n)
+    # The months of one year share the year's figures, so the rebuild adds them up the tree once.
+    return {p.code: by_year[p.end.year] for p in periods}
 
 
 def _communes(meeting: bool):
@@ -120,7 +154,17 @@ def _communes(meeting: bool):
             qs = qs.filter(meets_commune_criteria=True)
         return dict.fromkeys(qs.values_list("id", flat=True), 1.0)
 
-    return fetch
+    def fetch_many(*, periods: list[Period], baseline: date | None = None) -> dict[str, dict[int, float]]:
+        from caravan.registry.models import Region
+
+        qs = Region.objects.filter(level=Region.Level.COMMUNE)
+        if meeting:
+            qs = qs.filter(meets_commune_criteria=True)
+        rows = list(qs.values_list("id", "valid_from", "valid_to"))
+        return {p.code: {rid: 1.0 for rid, start, end in rows if start <= p.end and (end is None or end > p.end)}
+                for p in periods}
+
+    return fetch, fetch_many
 
 
 def _cross_level_techniques(*, period: Period, baseline: date | None = None) -> dict[int, float]:
@@ -136,14 +180,87 @@ def _cross_level_techniques(*, period: Period, baseline: date | None = None) -> 
     return {r["facility__region_id"]: float(r["n"]) for r in rows}
 
 
-def _data_element(element: str):
+def _inside(period: Period) -> list[str]:
+    """The codes of the period and of every period inside it (a year's quarters and months)."""
+    codes = [period.code]
+    for part in parts(period):
+        codes.extend(_inside(part))
+    return codes
+
+
+def _data_element(element: str, over_time: str):
+    """Approved values of one element: the period's own, or made of the quarters and months inside it."""
+
     def fetch(*, period: Period, baseline: date | None = None) -> dict[int, float]:
         from .models import DataValue
 
-        rows = DataValue.objects.filter(element=element, period=period.code, status=DataValue.Status.APPROVED)
-        return {rid: value for rid, value in rows.values_list("region_id", "value")}
+        rows = DataValue.objects.filter(element=element, period__in=_inside(period), status=DataValue.Status.APPROVED)
+        by_region: dict[int, dict[str, float]] = {}
+        for rid, code, value in rows.values_list("region_id", "period", "value"):
+            by_region.setdefault(rid, {})[code] = value
+        out = {rid: combine(values, period, over_time) for rid, values in by_region.items()}
+        return {rid: v for rid, v in out.items() if v is not None}
 
-    return fetch
+    def entered(codes: list[str]) -> dict[str, dict[int, float]]:
+        from .models import DataValue
+
+        out: dict[str, dict[int, float]] = {code: {} for code in codes}
+        rows = DataValue.objects.filter(element=element, period__in=codes, status=DataValue.Status.APPROVED)
+        for rid, code, value in rows.values_list("region_id", "period", "value"):
+            out[code][rid] = value
+        return out
+
+    def quarters_from_months(years: list[int]) -> dict[str, dict[int, float]]:
+        """Each quarter's months added up (a flow) or its latest month (a stock), grouped in the database."""
+        from .models import DataValue
+
+        months = [m.code for y in years for m in between(y, y, MONTH)]
+        qs = DataValue.objects.filter(element=element, period__in=months, status=DataValue.Status.APPROVED).annotate(
+            year=Substr("period", 1, 4),
+            quarter=Case(*(When(period__endswith=f"-{m:02d}", then=Value((m - 1) // 3 + 1)) for m in range(1, 13))),
+        )
+        if over_time == SUM:
+            rows = qs.values("region_id", "year", "quarter").annotate(figure=Sum("value")).values_list(
+                "region_id", "year", "quarter", "figure")
+        else:
+            rows = qs.annotate(rank=Window(RowNumber(), partition_by=[F("region_id"), F("year"), F("quarter")],
+                                           order_by=F("period").desc())).filter(rank=1).values_list(
+                "region_id", "year", "quarter", "value")
+        out: dict[str, dict[int, float]] = {}
+        for rid, year, q, figure in rows:
+            out.setdefault(f"{year}-Q{q}", {})[rid] = figure
+        return out
+
+    def quarters(years: list[int]) -> dict[str, dict[int, float]]:
+        codes = [q.code for y in years for q in between(y, y, QUARTER)]
+        out = entered(codes)
+        for code, figures in quarters_from_months(years).items():
+            out[code] = figures | out[code]  # a value entered for the quarter wins over its months
+        return out
+
+    def fetch_many(*, periods: list[Period], baseline: date | None = None) -> dict[str, dict[int, float]]:
+        codes = [p.code for p in periods]
+        kinds = {p.kind for p in periods}
+        if not periods or kinds == {MONTH}:
+            return entered(codes)
+        years = sorted({p.start.year for p in periods})
+        if kinds == {QUARTER}:
+            asked = set(codes)
+            return {code: figures for code, figures in quarters(years).items() if code in asked}
+        if kinds != {YEAR}:
+            raise ValueError("fetch_many takes periods of one kind")
+        out = entered(codes)
+        by_quarter = quarters(years)
+        for p in periods:
+            found: dict[int, list[float]] = {}
+            for q in parts(p):  # in order, so the last one is the latest
+                for rid, figure in by_quarter.get(q.code, {}).items():
+                    found.setdefault(rid, []).append(figure)
+            made = {rid: sum(fs) if over_time == SUM else fs[-1] for rid, fs in found.items()}
+            out[p.code] = made | out[p.code]  # a value entered for the year wins over its quarters
+        return out
+
+    return fetch, fetch_many
 
 
 # --- Programmes: agreements and their metrics.
@@ -196,22 +313,27 @@ def _metric(code: str):
 def _register_builtin() -> None:
     register(Source("doctors", _("Doctors with an active appointment"), REGION, _practitioners("doctor")))
     register(Source("nurses", _("Nurses with an active appointment"), REGION, _practitioners("nurse")))
-    register(Source("beds", _("Hospital beds"), REGION, _beds))
-    register(Source("facilities", _("Facilities"), REGION, _facilities(None)))
-    register(Source("facilities_emr", _("Facilities with electronic medical records"), REGION,
-                    _facilities("has_emr")))
-    register(Source("facilities_his", _("Facilities with a hospital information system"), REGION,
-                    _facilities("has_his")))
-    register(Source("facilities_pacs", _("Facilities with an imaging archive (PACS)"), REGION,
-                    _facilities("has_pacs")))
-    register(Source("population", _("Population of the year"), REGION, _population, rollup=NEAREST))
-    register(Source("communes", _("Communes"), REGION, _communes(False)))
-    register(Source("communes_meeting_criteria", _("Communes meeting the national criteria"), REGION,
-                    _communes(True)))
+    register(Source("beds", _("Hospital beds"), REGION, _beds, fetch_many=_timeless(_beds)))
+    for code, flag, label in (
+        ("facilities", None, _("Facilities")),
+        ("facilities_emr", "has_emr", _("Facilities with electronic medical records")),
+        ("facilities_his", "has_his", _("Facilities with a hospital information system")),
+        ("facilities_pacs", "has_pacs", _("Facilities with an imaging archive (PACS)")),
+    ):
+        register(Source(code, label, REGION, _facilities(flag), fetch_many=_timeless(_facilities(flag))))
+    register(Source("population", _("Population of the year"), REGION, _population, rollup=NEAREST,
+                    over_time=LAST, fetch_many=_population_many))
+    for code, meeting, label in (("communes", False, _("Communes")),
+                                 ("communes_meeting_criteria", True, _("Communes meeting the national criteria"))):
+        fetch, fetch_many = _communes(meeting)
+        register(Source(code, label, REGION, fetch, fetch_many=fetch_many))
     register(Source("cross_level_techniques", _("Cross-level techniques mastered since the baseline"), REGION,
                     _cross_level_techniques, since_baseline=True))
     for element, label in DATA_ELEMENTS.items():
-        register(Source(DATA_PREFIX + element, label, REGION, _data_element(element), rollup=NEAREST))
+        over_time = LAST if element in STOCK_ELEMENTS else SUM
+        fetch, fetch_many = _data_element(element, over_time)
+        register(Source(DATA_PREFIX + element, label, REGION, fetch, rollup=NEAREST, over_time=over_time,
+                        fetch_many=fetch_many))
     register(Source("agreements_active", _("Active agreements"), PROGRAMME, _active_agreements))
     for metric in metrics.CATALOGUE.values():
         register(Source(METRIC_PREFIX + metric.code, metric.label, PROGRAMME, _metric(metric.code)))
