@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from caravan.core.forms_widgets import BootstrapFormMixin
 
@@ -135,7 +136,7 @@ class FindingForm(BootstrapFormMixin, forms.Form):
 
 
 class FollowUpForm(BootstrapFormMixin, forms.Form):
-    action = forms.CharField(label=_("Action"), required=False)
+    action = forms.CharField(label=pgettext_lazy("inspection", "Action"), required=False)
     owner = forms.CharField(label=_("Owner"), max_length=200, required=False)
     due = _date(_("Due"))
 
