@@ -1,16 +1,47 @@
 """Referrals in a real browser: a patient referred by a Tajik partner hospital goes through the pre-assessment,
-two offers, acceptance, the invitation letter (printed in Persian and Russian), the stay and the follow-ups."""
+two offers, acceptance, the invitation letter, the stay and the follow-ups, in English, Persian and Russian.
+
+Every user on the way reads the pages in the walk's language (their profile's language, applied at login), and
+every label, button, status and message is looked up in the real catalogue from the msgid the template or form
+uses, so an untranslated or renamed string shows up as a failure, never as English that happens to match."""
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 from playwright.sync_api import expect
 
+from caravan.core.formats import format_day, format_number
+from caravan.core.models import Profile
 from caravan.referrals.models import Referral
 from tests.referrals.conftest import world  # noqa: F401 - the referral world fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+DIRECTION = {"en": "ltr", "fa": "rtl", "ru": "ltr"}
+# The letter's own wording, written in its template rather than the catalogue: the letter's language is the
+# letter's, whatever the reader's.
+LETTER_HEADING = {"en": "Letter of invitation for medical treatment", "fa": "دعوت‌نامه برای درمان پزشکی",
+                  "ru": "Приглашение на лечение"}
+BIRTH = date(1968, 4, 12)
+# What each reader types for the date of birth: a Persian reader types the Jalali day in Persian digits
+# (1347/01/23); the others get the browser's date picker, which takes an ISO day.
+BIRTH_TYPED = {"en": BIRTH.isoformat(), "fa": "۱۳۴۷/۰۱/۲۳", "ru": BIRTH.isoformat()}
+
+
+def t(lang: str, msgid: str, **values) -> str:
+    """The text the page shows for this msgid in `lang`, from the same catalogue the server uses."""
+    with translation.override(lang):
+        text = gettext(msgid)
+    return text % values if values else text
+
+
+def nt(lang: str, singular: str, plural: str, count: int, **values) -> str:
+    with translation.override(lang):
+        return ngettext(singular, plural, count) % values
 
 
 def as_user(page, login, username):
@@ -18,126 +49,146 @@ def as_user(page, login, username):
     login(username)
 
 
-def test_a_tajik_referral_from_intake_to_follow_up(world, cast, page, login):  # noqa: F811
+def open_as(page, login, username, url, lang):
+    """Log in (the profile's language becomes the page's) and open `url`, checking its language and direction."""
+    as_user(page, login, username)
+    page.goto(url)
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.locator("html")).to_have_attribute("dir", DIRECTION[lang])
+
+
+@pytest.mark.parametrize("lang", ["en", "fa", "ru"])
+def test_a_tajik_referral_from_intake_to_follow_up(world, cast, page, login, lang):  # noqa: F811
     today = timezone.localdate().isoformat()
+    users = (world.tj_doctor, world.office, world.fz_clinician)
+    assert Profile.objects.filter(user__in=users).update(language=lang) == len(users)
+
     as_user(page, login, "tj_doctor")
     page.goto(page.base_url + "/referrals/new/")
-    page.get_by_label("Agreement").select_option(label="MZ-TJ · Mazandaran–Tajikistan MoU")
-    page.get_by_label("Referring partner").select_option(label="Dushanbe City Hospital")
-    page.get_by_label("Patient's name in their own script").fill("Шарифов Далер")
-    page.get_by_label("Patient's name in Latin letters").fill("Sharifov Daler")
-    page.get_by_label("Date of birth").fill("1968-04-12")
-    page.get_by_label("Sex").select_option("male")
-    page.get_by_label("Nationality (two-letter code)").fill("TJ")
-    page.get_by_label("Passport number").fill("40123")
-    page.get_by_label("Diagnosis").fill("Adenocarcinoma of the sigmoid colon")
-    page.get_by_label("ICD-10 code").fill("C18.7")
-    page.get_by_label("Specialty needed").select_option(label="Oncology")
-    page.get_by_label("Preferred language").select_option("tg")
-    page.get_by_label("Referring doctor", exact=True).fill("Д-р Нозим Раҳимов")
-    page.get_by_role("button", name="Save").click()
-    # A passport number that is not Tajik is refused beside its field; nothing is saved.
-    expect(page.locator('[data-field-error="passport_number"]')).to_have_text(
-        "This is not a passport number of TJ: it looks like 401234567.")
+    expect(page.locator("html")).to_have_attribute("dir", DIRECTION[lang])
+    birth = page.get_by_label(t(lang, "Date of birth"))
+    if lang == "fa":
+        # Persian readers get a Jalali text field instead of the Gregorian date picker.
+        expect(birth).to_have_attribute("data-calendar", "jalali")
+        expect(birth).to_have_attribute("type", "text")
+    else:
+        expect(birth).to_have_attribute("type", "date")
+    page.get_by_label(t(lang, "Agreement")).select_option(label="MZ-TJ · Mazandaran–Tajikistan MoU")
+    page.get_by_label(t(lang, "Referring partner")).select_option(label="Dushanbe City Hospital")
+    page.get_by_label(t(lang, "Patient's name in their own script")).fill("Шарифов Далер")
+    page.get_by_label(t(lang, "Patient's name in Latin letters")).fill("Sharifov Daler")
+    birth.fill(BIRTH_TYPED[lang])
+    page.get_by_label(t(lang, "Sex")).select_option("male")
+    page.get_by_label(t(lang, "Nationality (two-letter code)")).fill("TJ")
+    page.get_by_label(t(lang, "Passport number")).fill("40123")
+    page.get_by_label(t(lang, "Diagnosis")).fill("Adenocarcinoma of the sigmoid colon")
+    page.get_by_label(t(lang, "ICD-10 code")).fill("C18.7")
+    page.get_by_label(t(lang, "Specialty needed")).select_option(label=t(lang, "Oncology"))
+    page.get_by_label(t(lang, "Preferred language")).select_option("tg")
+    page.get_by_label(t(lang, "Referring doctor"), exact=True).fill("Д-р Нозим Раҳимов")
+    page.get_by_role("button", name=t(lang, "Save")).click()
+    # A passport number that is not Tajik is refused beside its field, in the reader's language; nothing is saved.
+    expect(page.locator('[data-field-error="passport_number"]')).to_have_text(t(
+        lang, "This is not a passport number of %(country)s: it looks like %(example)s.",
+        country="TJ", example="401234567"))
     assert Referral.objects.count() == 0
-    page.get_by_label("Passport number").fill("401234567")
-    page.get_by_label("Date of birth").fill("1968-04-12")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_label(t(lang, "Passport number")).fill("401234567")
+    birth.fill(BIRTH_TYPED[lang])
+    page.get_by_role("button", name=t(lang, "Save")).click()
     page.wait_for_url(re.compile(r".*/referrals/\d+/$"))
     detail = page.url
-    expect(page.get_by_test_id("status")).to_have_text("Received")
+    expect(page.get_by_test_id("status")).to_have_text(t(lang, "Received"))
+    expect(page.get_by_text(nt(lang, "In this stage for %(n)s day.", "In this stage for %(n)s days.", 0,
+                               n=format_number(0, lang)))).to_be_visible()
+    # The date of birth typed above is shown back in the reader's calendar (Jalali, Persian digits for fa).
+    expect(page.locator("main")).to_contain_text(format_day(BIRTH, lang))
+    reference = Referral.objects.get().reference
 
-    as_user(page, login, "outsider")
-    page.goto(detail)
+    open_as(page, login, "outsider", page.base_url + "/referrals/", lang)
+    expect(page.get_by_test_id("board")).to_contain_text(reference)
+    open_as(page, login, "outsider", detail, lang)
+    expect(page.get_by_test_id("patient-name")).to_have_text("Шарифов Далер")
     expect(page.get_by_test_id("match")).to_contain_text("Fatemeh Zahra Hospital, Sari")
-    page.get_by_label("Specialist's pre-assessment").fill("Resectable; stage II.")
-    page.get_by_role("button", name="Record the pre-assessment").click()
-    expect(page.get_by_test_id("status")).to_have_text("Pre-assessment")
+    page.get_by_label(t(lang, "Specialist's pre-assessment")).fill("Resectable; stage II.")
+    page.get_by_role("button", name=t(lang, "Record the pre-assessment")).click()
+    expect(page.get_by_test_id("status")).to_have_text(t(lang, "Pre-assessment"))
     for hospital, cost in (("Imam Khomeini Hospital, Sari", "4200"), ("Fatemeh Zahra Hospital, Sari", "3900")):
-        page.get_by_label("Hospital", exact=True).select_option(label=hospital)
-        page.get_by_label("Treatment plan").fill("Laparoscopic resection, then chemotherapy")
-        page.get_by_label("Expected stay (days)").fill("12")
-        page.get_by_label("Cost estimate").fill(cost)
-        page.get_by_role("button", name="Record the offer").click()
-        expect(page.get_by_test_id("offers")).to_contain_text(hospital)
-    expect(page.get_by_test_id("status")).to_have_text("Offers")
+        page.get_by_label(t(lang, "Hospital"), exact=True).select_option(label=hospital)
+        page.get_by_label(t(lang, "Treatment plan")).fill("Laparoscopic resection, then chemotherapy")
+        page.get_by_label(t(lang, "Expected stay (days)")).fill("12")
+        page.get_by_label(t(lang, "Cost estimate")).fill(cost)
+        page.get_by_role("button", name=t(lang, "Record the offer")).click()
+        row = page.get_by_test_id("offers").get_by_role("row").filter(has_text=hospital)
+        expect(row).to_contain_text(f"{format_number(Decimal(cost), lang, digits=2)} USD")
+    expect(page.get_by_test_id("status")).to_have_text(t(lang, "Offers"))
 
-    as_user(page, login, "tj_doctor")
-    page.goto(detail)
+    open_as(page, login, "tj_doctor", detail, lang)
     page.get_by_test_id("offers").get_by_role("row").filter(has_text="Fatemeh Zahra").get_by_role(
-        "button", name="Accept").click()
-    expect(page.get_by_test_id("status")).to_have_text("Offer accepted")
+        "button", name=t(lang, "Accept")).click()
+    expect(page.get_by_test_id("status")).to_have_text(t(lang, "Offer accepted"))
     expect(page.get_by_test_id("hospital")).to_have_text("Fatemeh Zahra Hospital, Sari")
 
-    as_user(page, login, "outsider")
-    page.goto(detail)
-    page.get_by_label("Letter language").select_option("fa")
-    page.get_by_role("button", name="Issue the letter").click()
-    expect(page.get_by_test_id("status")).to_have_text("Letter issued")
-    reference = Referral.objects.get().letter_reference
+    open_as(page, login, "outsider", detail, lang)
+    page.get_by_label(t(lang, "Letter language")).select_option(lang)
+    page.get_by_role("button", name=t(lang, "Issue the letter")).click()
+    expect(page.get_by_test_id("status")).to_have_text(t(lang, "Letter issued"))
+    letter = Referral.objects.get().letter_reference
     page.get_by_test_id("letter-link").click()
-    expect(page.get_by_test_id("letter-ref")).to_have_text(reference)
-    assert page.locator("html").get_attribute("dir") == "rtl"
-    expect(page.locator("h1")).to_have_text("دعوت‌نامه برای درمان پزشکی")
-    expect(page.get_by_test_id("letter-name")).to_have_text("Шарифов Далер")
-    page.goto(detail + "letter/print/?lang=ru")
-    expect(page.locator("h1")).to_have_text("Приглашение на лечение")
-    assert page.locator("html").get_attribute("dir") == "ltr"
+    # The letter is printed in the language it was issued in, and can be printed in the other letter languages.
+    for letter_lang in [lang] + [other for other in LETTER_HEADING if other != lang]:
+        if letter_lang != lang:
+            page.goto(detail + f"letter/print/?lang={letter_lang}")
+        expect(page.locator("h1")).to_have_text(LETTER_HEADING[letter_lang])
+        expect(page.get_by_test_id("letter-ref")).to_have_text(letter)
+        expect(page.get_by_test_id("letter-name")).to_have_text("Шарифов Далер")
+        assert page.locator("html").get_attribute("dir") == DIRECTION[letter_lang]
 
-    # The public page says the letter is valid and nothing else.
+    # The public page, read in the walk's language through the language switcher, says the letter is valid and
+    # nothing else.
     page.context.clear_cookies()
-    page.goto(page.base_url + f"/referrals/verify/{reference}/")
-    expect(page.get_by_test_id("verify-result")).to_have_text("This invitation letter is valid.")
+    page.goto(page.base_url + "/referrals/verify/")
+    if lang != "en":
+        page.select_option("#language-select", lang)
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.locator("html")).to_have_attribute("dir", DIRECTION[lang])
+    page.goto(page.base_url + f"/referrals/verify/{letter}/")
+    expect(page.locator("h1")).to_have_text(t(lang, "Verify an invitation letter"))
+    expect(page.get_by_test_id("verify-result")).to_have_text(t(lang, "This invitation letter is valid."))
     expect(page.locator("main")).not_to_contain_text("Sharifov")
+    expect(page.locator("main")).not_to_contain_text("Шарифов")
 
-    as_user(page, login, "fz_clinician")
-    page.goto(detail)
-    for label in ("Arrived", "Admitted"):
-        expect(page.locator("#stay-h")).to_have_text(label)
-        page.get_by_label("Day", exact=True).fill(today)
-        page.get_by_role("button", name="Record", exact=True).click()
-        expect(page.get_by_test_id("status")).to_have_text(label)
-    expect(page.locator("#stay-h")).to_have_text("Discharged")
-    page.get_by_label("Day", exact=True).fill(today)
-    page.get_by_label("Procedures").fill("Laparoscopic sigmoid resection")
-    page.get_by_label("Discharge summary").fill("Uneventful recovery.")
-    page.get_by_role("button", name="Record", exact=True).click()
-    expect(page.get_by_test_id("status")).to_have_text("Discharged")
+    open_as(page, login, "fz_clinician", detail, lang)
+    for msgid in ("Arrived", "Admitted"):
+        expect(page.locator("#stay-h")).to_have_text(t(lang, msgid))
+        # ISO days are accepted in every language, the Persian Jalali text field included.
+        page.get_by_label(t(lang, "Day"), exact=True).fill(today)
+        page.get_by_role("button", name=t(lang, "Record"), exact=True).click()
+        expect(page.get_by_test_id("status")).to_have_text(t(lang, msgid))
+    expect(page.locator("#stay-h")).to_have_text(t(lang, "Discharged"))
+    page.get_by_label(t(lang, "Day"), exact=True).fill(today)
+    page.get_by_label(t(lang, "Procedures")).fill("Laparoscopic sigmoid resection")
+    page.get_by_label(t(lang, "Discharge summary")).fill("Uneventful recovery.")
+    page.get_by_role("button", name=t(lang, "Record"), exact=True).click()
+    expect(page.get_by_test_id("status")).to_have_text(t(lang, "Discharged"))
 
-    as_user(page, login, "tj_doctor")
-    page.goto(detail)
-    for days, outcome in ((30, "improved"), (90, "recovered")):
+    open_as(page, login, "tj_doctor", detail, lang)
+    for days, msgid in ((30, "Improved"), (90, "Recovered")):
         form = page.get_by_test_id(f"fu-form-{days}")
-        form.get_by_label("Done on").fill(today)
-        form.get_by_label("Outcome").select_option(outcome)
-        form.get_by_role("button", name="Record the follow-up").click()
-        expect(page.get_by_test_id(f"outcome-{days}")).to_be_visible()
-    expect(page.get_by_test_id("status")).to_have_text("Follow-up")
+        form.get_by_label(t(lang, "Done on")).fill(today)
+        form.get_by_label(t(lang, "Outcome")).select_option(label=t(lang, msgid))
+        form.get_by_role("button", name=t(lang, "Record the follow-up")).click()
+        expect(page.get_by_test_id(f"outcome-{days}")).to_have_text(t(lang, msgid))
+    expect(page.get_by_test_id("status")).to_have_text(t(lang, "Follow-up"))
 
-    as_user(page, login, "outsider")
-    page.goto(detail)
-    page.locator("#id_to").select_option("closed")
-    page.get_by_role("button", name="Change", exact=True).click()
-    expect(page.get_by_test_id("status")).to_have_text("Closed")
+    open_as(page, login, "outsider", detail, lang)
+    page.get_by_label(t(lang, "Move to")).select_option(label=t(lang, "Closed"))
+    page.get_by_role("button", name=t(lang, "Change"), exact=True).click()
+    expect(page.get_by_test_id("status")).to_have_text(t(lang, "Closed"))
     referral = Referral.objects.get()
     assert (referral.status, referral.outcome, referral.receiving_facility_id) == ("closed", "recovered", world.fz.pk)
-
-
-@pytest.mark.parametrize(("lang", "direction"), [("fa", "rtl"), ("ru", "ltr")])
-def test_the_referral_pages_in_persian_and_russian(world, cast, page, login, lang, direction):  # noqa: F811
-    from caravan.referrals import services
-    from tests.referrals.conftest import intake
-
-    referral = services.referral_create(by=world.tj_doctor, data=intake(world))
-    as_user(page, login, "outsider")
-    page.goto(page.base_url + f"/referrals/{referral.pk}/")
-    page.select_option("#language-select", lang)
-    expect(page.locator(f'html[lang="{lang}"]')).to_have_count(1)
-    expect(page.get_by_test_id("patient-name")).to_have_text("Шарифов Далер")
-    assert page.locator("html").get_attribute("dir") == direction
-    assert page.locator("html").get_attribute("lang") == lang
-    page.goto(page.base_url + "/referrals/")
-    expect(page.get_by_test_id("board")).to_contain_text(referral.reference)
+    assert (referral.birth_date, referral.passport_number, referral.letter_language) == (BIRTH, "401234567", lang)
+    assert list(referral.follow_ups.values_list("day_offset", "outcome", "done_on")) == [
+        (30, "improved", timezone.localdate()), (90, "recovered", timezone.localdate())]
 
 
 def test_the_office_keeps_readiness_and_adds_a_report(world, cast, page, login, settings, tmp_path):  # noqa: F811
