@@ -19,6 +19,7 @@ from caravan.core.models import Organisation
 from caravan.core.roles import REGISTRY_EDITORS, Role
 from caravan.core.text import fold
 from caravan.registry.models import Facility, Region
+from caravan.registry.selectors import in_region_q
 
 from . import fetch, network, periods
 from .health import Health
@@ -94,9 +95,8 @@ def organisations_in_region(region_id: int) -> list[int]:
     region = Region.objects.filter(pk=region_id).values_list("path", flat=True).first()
     if region is None:
         return []
-    # Driven from the region's subtree (indexed path prefix, then facilities by region): joined the other way,
-    # SQLite walked every organisation and took 170 ms at 35,000 facilities instead of 14.
-    inside = Facility.objects.filter(region_id__in=Region.objects.filter(path__startswith=region).values("pk"))
+    # Driven from the region's subtree: joined the other way, SQLite walked every organisation (170 ms, not 14).
+    inside = Facility.objects.filter(in_region_q(region))
     owner_paths = set(Organisation.objects.filter(pk__in=inside.values("organisation_id")).values_list("path", flat=True))
     owners = {int(path.strip("/").split("/")[-1]) for path in owner_paths}
     above: dict[int, str] = {}  # organisation id -> its path

@@ -14,6 +14,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from caravan.core.access import access_for
 from caravan.core.errors import NotFound
 from caravan.registry.models import Facility, Practitioner, Region, Specialty, Technique
+from caravan.registry.selectors import in_region_q
 
 from . import scope
 from .models import (
@@ -186,7 +187,7 @@ def capability_list_for_user(*, user, filters: CapabilityFilters | None = None) 
         qs = qs.filter(status=f.status)
     if f.region:
         region = Region.objects.filter(pk=f.region).only("path").first()
-        qs = qs.filter(facility__region__path__startswith=region.path) if region else qs.none()
+        qs = qs.filter(in_region_q(region.path, prefix="facility__")) if region else qs.none()
     return qs.select_related("facility", "technique__specialty").order_by("facility__name", "technique__code", "id")
 
 
@@ -265,8 +266,7 @@ def region_facilities(*, user, region: Region, specialty: str = "") -> QuerySet[
     capabilities = Capability.objects.all()
     if specialty:
         capabilities = capabilities.filter(technique__specialty__code=specialty)
-    qs = facilities_visible(user=user).filter(region__path__startswith=region.path,
-                                              pk__in=capabilities.values("facility_id"))
+    qs = facilities_visible(user=user).filter(in_region_q(region.path), pk__in=capabilities.values("facility_id"))
     return qs.order_by("name", "id")
 
 
