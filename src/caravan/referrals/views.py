@@ -147,7 +147,10 @@ def detail(request, pk: int):
 
 
 def _step(request, pk, form_cls, name, write, done):
-    """A POSTed step on a referral: on success back to its page, on refusal its page with the errors (400)."""
+    """A POSTed step on a referral: on success back to its page, on refusal its page with the errors (400).
+
+    `form_cls` is a form class or any callable that makes the form from the posted data.
+    """
     if request.method != "POST":
         return redirect("referrals:detail", pk=pk)
     referral = selectors.referral_get_for_user(user=request.user, pk=pk, record_read=False)
@@ -159,6 +162,20 @@ def _step(request, pk, form_cls, name, write, done):
             return redirect("referrals:detail", pk=pk)
     _errors_to_messages(request, form)
     return _detail(request, referral, status=400, **{name: form})
+
+
+def _facility_posted(form_cls):
+    """The form with its hospital list set to the posted one: the page fills it from the matcher, and the
+    service checks the hospital, so the form only has to accept the choice.
+    """
+
+    def make(data):
+        form = form_cls(data)
+        facility = data.get("facility")
+        form.fields["facility"].choices = [(facility, "")] if facility else []
+        return form
+
+    return make
 
 
 def _errors_to_messages(request, form):
@@ -176,19 +193,8 @@ def pre_assess(request, pk: int):
 
 @page(SECTION)
 def offer_add(request, pk: int):
-    if request.method != "POST":
-        return redirect("referrals:detail", pk=pk)
-    referral = selectors.referral_get_for_user(user=request.user, pk=pk, record_read=False)
-    form = forms.OfferForm(request.POST)
-    form.fields["facility"].choices = [(request.POST.get("facility"), "")] if request.POST.get("facility") else []
-    if form.is_valid():
-        saved, _offer = attempt(form, lambda: services.offer_create(by=request.user, referral=referral,
-                                                                    data=form.cleaned_data))
-        if saved:
-            messages.success(request, _("Offer recorded."))
-            return redirect("referrals:detail", pk=pk)
-    _errors_to_messages(request, form)
-    return _detail(request, referral, status=400, offer_form=form)
+    return _step(request, pk, _facility_posted(forms.OfferForm), "offer_form", lambda r, d: services.offer_create(
+        by=request.user, referral=r, data=d), _("Offer recorded."))
 
 
 @page(SECTION)
@@ -253,20 +259,10 @@ def letter(request, pk: int):
 @page(SECTION)
 def teleconsult_open(request, pk: int):
     """Open a teleconsultation case for the pre-assessment, and link it to the referral."""
-    if request.method != "POST":
-        return redirect("referrals:detail", pk=pk)
-    referral = selectors.referral_get_for_user(user=request.user, pk=pk, record_read=False)
-    form = forms.TeleconsultForm(request.POST)
-    form.fields["facility"].choices = [(request.POST.get("facility"), "")] if request.POST.get("facility") else []
-    if form.is_valid():
-        saved, _case = attempt(form, lambda: preassessment.teleconsult_open(
-            by=request.user, referral=referral, facility_id=form.cleaned_data["facility"],
-            question=form.cleaned_data["question"]))
-        if saved:
-            messages.success(request, _("Teleconsultation case opened for the pre-assessment."))
-            return redirect("referrals:detail", pk=pk)
-    _errors_to_messages(request, form)
-    return _detail(request, referral, status=400, teleconsult_form=form)
+    return _step(request, pk, _facility_posted(forms.TeleconsultForm), "teleconsult_form",
+                 lambda r, d: preassessment.teleconsult_open(by=request.user, referral=r, facility_id=d["facility"],
+                                                             question=d["question"]),
+                 _("Teleconsultation case opened for the pre-assessment."))
 
 
 @page(SECTION)
