@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,6 +21,12 @@ class AuditFilters:
     object_id: str = ""
     since: date | None = None
     until: date | None = None
+
+
+def language_of(user) -> str:
+    """The language a user reads mail and notices in: their profile's, else the node's default."""
+    profile = getattr(user, "profile", None)
+    return getattr(profile, "language", None) or settings.LANGUAGE_CODE
 
 
 def audit_list_for_user(*, user, filters: AuditFilters | None = None) -> QuerySet[AuditEvent]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from caravan.core.models import Membership
 from caravan.core.roles import Role
+from caravan.core.selectors import language_of
 
 from .models import Agreement, AgreementParty, Notification
 
@@ -55,11 +56,6 @@ def message_for(kind: str, agreement: Agreement) -> tuple[str, str]:
     return subject, body
 
 
-def _language_of(user) -> str:
-    profile = getattr(user, "profile", None)
-    return getattr(profile, "language", None) or settings.LANGUAGE_CODE
-
-
 def notify(agreements: list[Agreement], kind: str) -> int:
     """Notify every coordinator of each agreement once; e-mails leave after the transaction commits.
 
@@ -78,7 +74,7 @@ def notify(agreements: list[Agreement], kind: str) -> int:
                 continue
             new.append(Notification(recipient=user, kind=kind, agreement=agreement))
             if user.email:
-                with translation.override(_language_of(user)):
+                with translation.override(language_of(user)):
                     subject, body = message_for(kind, agreement)
                 mails.append((subject, f"{body}\n\n{url}\n", user.email))
     Notification.objects.bulk_create(new, ignore_conflicts=True)

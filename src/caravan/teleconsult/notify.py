@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from caravan.core.selectors import language_of
+
 from .models import Notice
 
 
@@ -30,16 +32,11 @@ def words(notice: Notice) -> tuple[str, str]:
             _("A follow-up of case %(case)s has a date and a consultant; see the case.") % values)
 
 
-def _language_of(user) -> str:
-    profile = getattr(user, "profile", None)
-    return getattr(profile, "language", None) or settings.LANGUAGE_CODE
-
-
 def tell(user, *, case, kind: str, ref: int = 0) -> Notice:
     """One notice for `user`, and an e-mail once the transaction commits (if the user has an address)."""
     notice = Notice.objects.create(recipient=user, case=case, kind=kind, ref=ref)
     if user.email:
-        with translation.override(_language_of(user)):
+        with translation.override(language_of(user)):
             subject, body = words(notice)
         url = reverse("teleconsult:case_detail", args=[case.pk])
         # No patient data in the mail: only the reference and where to read the answer.
